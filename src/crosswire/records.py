@@ -1,0 +1,136 @@
+"""Typed records passed between pipeline stages.
+
+ingest yields :class:`Document` (raw bytes plus where they came from); extract turns one into an
+:class:`Article`. Later stages (read, connect) add their own records beside these rather than
+mutating them, so every stage's output can be stored and re-read independently.
+
+All offsets are character offsets into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+#: What a paragraph is on the page. ``label`` is a section label such as "In short:" that introduces
+#: a summary block; ``lead`` is the lead image caption or standfirst directly under the title.
+Role = Literal["title", "lead", "summary", "label", "heading", "caption", "body"]
+ROLES: tuple[Role, ...] = ("title", "lead", "summary", "label", "heading", "caption", "body")
+
+#: How the raw bytes should be read. ``None`` means sniff the content.
+Kind = Literal["html", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A raw page as it arrived, before any parsing."""
+
+    source: str
+    """Where it was read: a file path, ``-`` for stdin, or a URL."""
+    content: bytes
+    url: str | None = None
+    """The page's own URL when known (a fetched URL, a WARC target, a JSON Lines ``url``)."""
+    kind: Kind | None = None
+    """``html`` or ``text`` when the container says so; ``None`` to sniff."""
+    encoding: str | None = None
+    """Charset declared by the container (an HTTP header), if any."""
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    role: Role
+    start: int = 0
+    """Offset of the paragraph in ``Article.text``."""
+    end: int = 0
+    line: int | None = None
+    """1-based line of the input for plain-text inputs, else ``None``."""
+
+
+@dataclass(slots=True)
+class Removed:
+    """A block dropped as page chrome, kept so nothing vanishes silently."""
+
+    text: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Duplicate:
+    """Paragraph ``paragraph`` repeats paragraph ``same_as`` (indices into ``paragraphs``)."""
+
+    paragraph: int
+    same_as: int
+    similarity: float = 1.0
+
+
+@dataclass(slots=True)
+class Article:
+    """The clean article and its provenance: the output of the extract stage."""
+
+    id: str
+    source: str
+    url: str | None = None
+    original_url: str | None = None
+    site: str | None = None
+    original_site: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    """ISO date or datetime; a date keeps its precision (``2024-10`` stays a month)."""
+    language: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    kind: Kind = "html"
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    content_hash: str = ""
+    """sha256 of the raw bytes; the store's idempotency key."""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    def set_offsets(self) -> None:
+        """Recompute every paragraph's ``start``/``end`` in :attr:`text`."""
+        pos = 0
+        for p in self.paragraphs:
+            p.start, p.end = pos, pos + len(p.text)
+            pos = p.end + 2
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON Lines output contract (see docs/output.md)."""
+        self.set_offsets()
+        d = asdict(self)
+        d["text"] = self.text
+        order = [
+            "id", "source", "url", "original_url", "site", "original_site", "canonical_url",
+            "title", "byline", "published", "language", "description", "kind", "text",
+            "paragraphs", "removed", "duplicates", "errors", "content_hash",
+        ]  # fmt: skip
+        return {k: d[k] for k in order}
+
+
+@dataclass(slots=True)
+class Failure:
+    """A document that could not be turned into an article, with a reason a user can act on."""
+
+    source: str
+    error: str
+    content_hash: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": None, "source": self.source, "errors": [self.error]}
+
+
+def article_id(content_hash: str) -> str:
+    """Stable article id: the first 16 hex digits of the raw content's sha256."""
+    return content_hash[:16]
