@@ -1,0 +1,282 @@
+"""The ``crosswire`` command line: thin wrappers over :mod:`crosswire.pipeline` and the store.
+
+Data goes to stdout (JSON Lines), progress and messages to stderr, so commands chain in a shell.
+Exit status: 0 all fine, 1 some inputs failed (the rest were processed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from crosswire import __version__
+from crosswire.errors import CrosswireError
+from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from crosswire.ingest.files import DEFAULT_MAX_BYTES, count_documents
+from crosswire.pipeline import Options, extract_paths, ingest
+from crosswire.records import Article, Failure
+from crosswire.store.sqlite import ENV_DB, Store, default_db_path
+
+err = Console(stderr=True)
+
+EPILOG_PATHS = (
+    "PATH may be a file, a folder (read recursively; .gz files decompressed) or - for stdin. "
+    "HTML and plain-text copies are told apart by file suffix, else by content."
+)
+
+
+def _options(max_bytes: int, timeout: float, workers: int) -> Options:
+    return Options(
+        max_bytes=max_bytes, timeout=timeout, workers=workers, memory_mb=DEFAULT_MEMORY_MB
+    )
+
+
+def limit_options(fn: Any) -> Any:
+    fn = click.option(
+        "--workers",
+        "-w",
+        type=click.IntRange(1, 256),
+        default=1,
+        show_default=True,
+        help="Extraction processes to run in parallel.",
+    )(fn)
+    fn = click.option(
+        "--timeout",
+        type=click.FloatRange(0.1),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        help="Seconds one document may take; a slower one is stopped and reported as failed.",
+    )(fn)
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Largest document accepted (after decompression); larger ones are reported as failed.",
+    )(fn)
+
+
+def db_option(fn: Any) -> Any:
+    return click.option(
+        "--db",
+        envvar=ENV_DB,
+        default=default_db_path,
+        show_default=f"${ENV_DB} or ./crosswire.db",
+        type=click.Path(dir_okay=False),
+        help="SQLite database file (created if missing).",
+    )(fn)
+
+
+def _open_store(path: str) -> Store:
+    try:
+        return Store(path)
+    except CrosswireError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="crosswire")
+def main() -> None:
+    """crosswire: who claims what, how many, when and where, and where the sources disagree.
+
+    \b
+    Start with:
+      crosswire extract page.html            # one clean article as JSON
+      crosswire ingest pages/ --db news.db   # store a folder of pages
+      crosswire list --db news.db            # what is stored
+      crosswire show ID --db news.db         # one stored article
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@limit_options
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
+def extract(
+    paths: tuple[str, ...], max_bytes: int, timeout: float, workers: int, pretty: bool
+) -> None:
+    """Extract clean articles and print one JSON object per document (JSON Lines).
+
+    Each object has id, source, url, original_url, site, original_site, title, byline, published,
+    language, text, paragraphs (with role), removed (with reason), duplicates and errors; a
+    document that could not be read at all prints {"id": null, "source": ..., "errors": [...]}.
+    See docs/output.md for the full contract.
+
+    \b
+    Examples:
+      crosswire extract page.html
+      crosswire extract copies/ | jq -r .title
+      curl -s https://example.org/news | crosswire extract -
+    """
+    failed = 0
+    for result in extract_paths(paths, _options(max_bytes, timeout, workers)):
+        record = result.to_dict()
+        if isinstance(result, Failure):
+            failed += 1
+            err.print(f"[red]failed[/red] {_safe(result.source)}: {_safe(result.error)}")
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2 if pretty else None))
+    if failed:
+        sys.exit(1)
+
+
+extract.epilog = EPILOG_PATHS
+
+
+def _safe(text: str) -> str:
+    """Escape rich markup in untrusted text before printing it to the terminal."""
+    from rich.markup import escape
+
+    return escape(text.replace("\x1b", "␛"))
+
+
+@main.command(name="ingest", epilog=EPILOG_PATHS)
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@limit_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+def ingest_cmd(
+    paths: tuple[str, ...], db: str, max_bytes: int, timeout: float, workers: int, quiet: bool
+) -> None:
+    """Extract pages and store them in the database.
+
+    Re-ingesting the same page changes nothing (articles are keyed by a hash of their bytes).
+    Failed documents are listed at the end and recorded in the database; the exit status is 1
+    when any input failed.
+    """
+    store = _open_store(db)
+    total = None if quiet else count_documents(paths)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
+    )
+    with store, progress:
+        task = progress.add_task("ingest", total=total, rate="")
+
+        def tick(_result: Article | Failure, _outcome: str) -> None:
+            progress.advance(task)
+            speed = progress.tasks[0].speed
+            progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
+
+        summary = ingest(paths, store, _options(max_bytes, timeout, workers), on_result=tick)
+    for failure in summary.failures[:50]:
+        err.print(f"[red]failed[/red] {_safe(failure.source)}: {_safe(failure.error)}")
+    if len(summary.failures) > 50:
+        err.print(f"… and {len(summary.failures) - 50} more failures (see the failures table)")
+    err.print(
+        f"[bold]{summary.total}[/bold] documents: [green]{summary.new} new[/green], "
+        f"{summary.known} already known, "
+        f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {_safe(db)}"
+    )
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command(name="list")
+@db_option
+@click.option("--limit", "-n", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
+def list_cmd(db: str, limit: int, as_json: bool) -> None:
+    """List stored articles, newest first."""
+    with _open_store(db) as store:
+        articles = list(store.iter_articles(limit=limit))
+        counts = store.counts()
+    if as_json:
+        for a in articles:
+            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"{counts['articles']} articles in {db}", title_justify="left")
+    for col in ("id", "published", "site", "original", "title", "paras", "removed"):
+        table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
+    for a in articles:
+        table.add_row(
+            a.id[:10],
+            a.published or "",
+            _safe(a.site or ""),
+            _safe(a.original_site or ""),
+            _safe((a.title or "")[:90]),
+            str(len(a.paragraphs)),
+            str(len(a.removed)),
+        )
+    Console().print(table)
+    if counts["failures"]:
+        err.print(f"{counts['failures']} inputs failed; re-run ingest to retry them.")
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the article as JSON (the extract contract)."
+)
+@click.option("--removed/--no-removed", default=False, help="Also show the removed boilerplate.")
+def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
+    """Show one stored article: provenance, roles of its paragraphs, removed blocks.
+
+    ARTICLE_ID may be any unambiguous prefix of the id shown by `crosswire list`.
+    """
+    with _open_store(db) as store:
+        try:
+            full = store.resolve_id(article_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from exc
+        article = store.get(full)
+        sources = store.sources_of(full)
+    if as_json:
+        record = article.to_dict()
+        record["sources"] = sources
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    out = Console()
+    out.print(f"[bold]{_safe(article.title or '(no title)')}[/bold]")
+    for label, value in (
+        ("id", article.id),
+        ("published", article.published),
+        ("byline", article.byline),
+        ("site", article.site),
+        ("original", article.original_url or article.original_site),
+        ("language", article.language),
+        ("sources", ", ".join(s["location"] for s in sources)),
+    ):
+        if value:
+            out.print(f"[dim]{label:>10}[/dim]  {_safe(str(value))}")
+    dup_of = {d.paragraph: d.same_as for d in article.duplicates}
+    out.print()
+    for i, p in enumerate(article.paragraphs):
+        note = f" [dim](repeats ¶{dup_of[i]})[/dim]" if i in dup_of else ""
+        style = {"title": "bold", "heading": "bold cyan", "label": "cyan", "caption": "italic dim"}
+        out.print(
+            f"[dim]{i:>3} {p.role:<8}[/dim] [{style.get(p.role, 'none')}]{_safe(p.text)}[/]{note}"
+        )
+    if article.removed:
+        out.print()
+        if removed:
+            for r in article.removed:
+                out.print(f"[dim]removed ({_safe(r.reason)}):[/dim] {_safe(r.text[:200])}")
+        else:
+            n = len(article.removed)
+            out.print(f"[dim]{n} blocks removed as boilerplate (--removed to see them)[/dim]")
+    for e in article.errors:
+        out.print(f"[red]error:[/red] {_safe(e)}")

@@ -1,0 +1,141 @@
+"""Versioned schema migrations, recorded in ``schema_migrations``.
+
+Each migration is registered once with :func:`migration` and never edited after release: a change
+to the schema is a new migration with the next version number.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from crosswire.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection], None]], None]:
+    def register(fn: Callable[[sqlite3.Connection], None]) -> None:
+        if any(m.version == version for m in MIGRATIONS):
+            raise ValueError(f"duplicate migration version {version}")
+        MIGRATIONS.append(Migration(version, name, fn))
+        MIGRATIONS.sort(key=lambda m: m.version)
+
+    return register
+
+
+@migration(1, "articles, paragraphs, removed blocks, sources, failures")
+def _v1(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
+            text_hash TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            url TEXT, original_url TEXT, site TEXT, original_site TEXT, canonical_url TEXT,
+            title TEXT, byline TEXT, published TEXT, language TEXT, description TEXT,
+            text TEXT NOT NULL,
+            errors TEXT NOT NULL DEFAULT '[]',
+            extracted_at TEXT NOT NULL,
+            crosswire_version TEXT NOT NULL
+        );
+        CREATE INDEX articles_text_hash ON articles(text_hash);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_original_site ON articles(original_site);
+        CREATE TABLE paragraphs (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            line INTEGER,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE removed (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            line INTEGER,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE paragraph_duplicates (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            paragraph INTEGER NOT NULL,
+            same_as INTEGER NOT NULL,
+            similarity REAL NOT NULL,
+            PRIMARY KEY (article_id, paragraph)
+        ) WITHOUT ROWID;
+        CREATE TABLE sources (
+            location TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (location, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX sources_article ON sources(article_id);
+        CREATE TABLE failures (
+            location TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            error TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (location, content_hash)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    # Not executescript(): it COMMITs the open transaction first, so a failed migration would
+    # leave half a schema behind.
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; return the schema version."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
+    latest = MIGRATIONS[-1].version
+    if done and max(done) > latest:
+        raise StoreError(
+            f"database schema version {max(done)} is newer than this crosswire knows ({latest}); "
+            "upgrade crosswire"
+        )
+    for m in MIGRATIONS:
+        if m.version in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            m.apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (m.version, m.name, now()),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return latest

@@ -1,0 +1,258 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Articles are keyed by the sha256 of their raw bytes, so storing the same page twice changes nothing
+but the source's ``last_seen``. A batch of articles is written in one transaction: a crash loses at
+most the open batch, never half an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from crosswire import __version__
+from crosswire.errors import StoreError
+from crosswire.records import Article, Duplicate, Failure, Paragraph, Removed
+from crosswire.store.migrations import migrate, now
+
+DEFAULT_DB = "crosswire.db"
+ENV_DB = "CROSSWIRE_DB"
+
+SaveResult = Literal["new", "known"]
+
+_ARTICLE_COLUMNS = (
+    "id", "content_hash", "text_hash", "kind", "url", "original_url", "site", "original_site",
+    "canonical_url", "title", "byline", "published", "language", "description", "text", "errors",
+    "extracted_at", "crosswire_version",
+)  # fmt: skip
+
+
+def default_db_path() -> str:
+    return os.environ.get(ENV_DB) or DEFAULT_DB
+
+
+class Store:
+    """Read and write crosswire's SQLite database."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.version = migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._in_tx = False
+
+    # -- transactions -------------------------------------------------------------------------
+    def begin(self) -> None:
+        if not self._in_tx:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._in_tx = True
+
+    def commit(self) -> None:
+        if self._in_tx:
+            self.db.execute("COMMIT")
+            self._in_tx = False
+
+    def rollback(self) -> None:
+        if self._in_tx:
+            self.db.execute("ROLLBACK")
+            self._in_tx = False
+
+    # -- writes -------------------------------------------------------------------------------
+    def save(self, article: Article) -> SaveResult:
+        """Store ``article`` and its source; ``"known"`` if the same page was stored before."""
+        own_tx = not self._in_tx
+        self.begin()
+        try:
+            result = self._save(article)
+        except BaseException:
+            if own_tx:
+                self.rollback()
+            raise
+        if own_tx:
+            self.commit()
+        return result
+
+    def _save(self, a: Article) -> SaveResult:
+        stamp = now()
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ?", (a.content_hash,)
+        ).fetchone()
+        if row is None:
+            a.set_offsets()
+            text = a.text
+            values = (
+                a.id, a.content_hash, hashlib.sha256(text.encode()).hexdigest(), a.kind, a.url,
+                a.original_url, a.site, a.original_site, a.canonical_url, a.title, a.byline,
+                a.published, a.language, a.description, text, json.dumps(a.errors), stamp,
+                __version__,
+            )  # fmt: skip
+            placeholders = ", ".join("?" * len(_ARTICLE_COLUMNS))
+            self.db.execute(
+                f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608 - constant column list
+                values,
+            )
+            self.db.executemany(
+                'INSERT INTO paragraphs (article_id, idx, role, text, start, "end", line) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (a.id, i, p.role, p.text, p.start, p.end, p.line)
+                    for i, p in enumerate(a.paragraphs)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO removed (article_id, idx, text, reason, line) VALUES (?, ?, ?, ?, ?)",
+                [(a.id, i, r.text, r.reason, r.line) for i, r in enumerate(a.removed)],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO paragraph_duplicates (article_id, paragraph, same_as, "
+                "similarity) VALUES (?, ?, ?, ?)",
+                [(a.id, d.paragraph, d.same_as, d.similarity) for d in a.duplicates],
+            )
+            article_id, result = a.id, "new"
+        else:
+            article_id, result = row["id"], "known"
+        self.db.execute(
+            "INSERT INTO sources (location, article_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (location, article_id) DO UPDATE SET last_seen = excluded.last_seen",
+            (a.source, article_id, stamp, stamp),
+        )
+        self.db.execute(
+            "DELETE FROM failures WHERE location = ? AND content_hash = ?",
+            (a.source, a.content_hash),
+        )
+        return "new" if result == "new" else "known"
+
+    def record_failure(self, failure: Failure) -> None:
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO failures (location, content_hash, error, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (location, content_hash) "
+            "DO UPDATE SET error = excluded.error, last_seen = excluded.last_seen",
+            (failure.source, failure.content_hash or "", failure.error, stamp, stamp),
+        )
+
+    # -- reads --------------------------------------------------------------------------------
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+            (prefix, prefix + "\uffff"),
+        ).fetchall()
+        if not rows:
+            raise KeyError(f"no article with id {prefix!r}")
+        if len(rows) > 1:
+            raise KeyError(f"id prefix {prefix!r} is ambiguous; give more characters")
+        return str(rows[0]["id"])
+
+    def get(self, article_id: str) -> Article:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no article with id {article_id!r}")
+        return self._article(row)
+
+    def sources_of(self, article_id: str) -> list[dict[str, Any]]:
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT location, first_seen, last_seen FROM sources WHERE article_id = ? "
+                "ORDER BY first_seen, location",
+                (article_id,),
+            )
+        ]
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        aid = row["id"]
+        paragraphs = [
+            Paragraph(r["text"], r["role"], r["start"], r["end"], r["line"])
+            for r in self.db.execute(
+                'SELECT text, role, start, "end", line FROM paragraphs WHERE article_id = ? '
+                "ORDER BY idx",
+                (aid,),
+            )
+        ]
+        removed = [
+            Removed(r["text"], r["reason"], r["line"])
+            for r in self.db.execute(
+                "SELECT text, reason, line FROM removed WHERE article_id = ? ORDER BY idx", (aid,)
+            )
+        ]
+        duplicates = [
+            Duplicate(r["paragraph"], r["same_as"], r["similarity"])
+            for r in self.db.execute(
+                "SELECT paragraph, same_as, similarity FROM paragraph_duplicates "
+                "WHERE article_id = ? ORDER BY paragraph",
+                (aid,),
+            )
+        ]
+        first_source = self.db.execute(
+            "SELECT location FROM sources WHERE article_id = ? ORDER BY first_seen, location "
+            "LIMIT 1",
+            (aid,),
+        ).fetchone()
+        return Article(
+            id=aid,
+            source=first_source["location"] if first_source else "",
+            url=row["url"],
+            original_url=row["original_url"],
+            site=row["site"],
+            original_site=row["original_site"],
+            canonical_url=row["canonical_url"],
+            title=row["title"],
+            byline=row["byline"],
+            published=row["published"],
+            language=row["language"],
+            description=row["description"],
+            kind=row["kind"],
+            paragraphs=paragraphs,
+            removed=removed,
+            duplicates=duplicates,
+            errors=json.loads(row["errors"]),
+            content_hash=row["content_hash"],
+        )
+
+    def iter_articles(self, limit: int | None = None) -> Iterator[Article]:
+        sql = "SELECT * FROM articles ORDER BY published IS NULL, published DESC, id"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (limit,)
+        for row in self.db.execute(sql, params).fetchall():
+            yield self._article(row)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for table in ("articles", "sources", "failures", "removed"):
+            out[table] = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - constant table names
+        return out
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self.rollback()
+        self.close()
