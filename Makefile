@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README):
 #   make run   – set up, ingest the bundled samples into ./crosswire.db and show them
 #   make test  – set up, lint, type-check and run the tests
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DB     ?= crosswire.db
@@ -14,8 +14,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
-	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 setup: $(VENV)/.installed
@@ -23,6 +22,7 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/crosswire ingest --db $(DB) samples/
 	$(BIN)/crosswire list --db $(DB)
+	$(BIN)/crosswire show --db $(DB) samples/north-korean-troops.txt
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -235,7 +235,8 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
 def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
     """Show one stored article: provenance, roles of its paragraphs, removed blocks.
 
-    ARTICLE_ID may be any unambiguous prefix of the id shown by `crosswire list`.
+    ARTICLE_ID may be any unambiguous prefix of the id shown by `crosswire list`, or the path or
+    URL the article was ingested from.
     """
     with _open_store(db) as store:
         try:

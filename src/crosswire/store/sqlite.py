@@ -145,13 +145,20 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
     def resolve_id(self, prefix: str) -> str:
-        """The full id of the one article whose id starts with ``prefix``."""
+        """The full id of the one article whose id starts with ``prefix``, or read from the
+        location (path or URL) ``prefix``."""
         rows = self.db.execute(
             "SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
             (prefix, prefix + "\uffff"),
         ).fetchall()
         if not rows:
-            raise KeyError(f"no article with id {prefix!r}")
+            by_source = self.db.execute(
+                "SELECT article_id FROM sources WHERE location = ? ORDER BY last_seen DESC LIMIT 1",
+                (prefix,),
+            ).fetchone()
+            if by_source is not None:
+                return str(by_source[0])
+            raise KeyError(f"no article with id {prefix!r} (nor one read from that location)")
         if len(rows) > 1:
             raise KeyError(f"id prefix {prefix!r} is ambiguous; give more characters")
         return str(rows[0]["id"])
