@@ -1,0 +1,2 @@
+"""Serve stage (to come): web UI, JSON API and exports.
+"""

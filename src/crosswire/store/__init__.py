@@ -1,0 +1,2 @@
+"""Store stage: persistence. SQLite (WAL, versioned migrations) is the embedded default.
+"""
