@@ -7,15 +7,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
 
 from crosswire.cli import main
 from crosswire.store.sqlite import Store
 
-GOOD = "<html><head><title>Troops</title></head><body><article><h1>Troops sent</h1>" + (
-    "<p>North Korea has sent thousands of troops to Russia, officials in Seoul said on Monday.</p>"
-    * 6
-) + "</article></body></html>"
+from conftest import SAMPLES
+
+GOOD = (
+    "<html><head><title>Troops</title></head><body><article><h1>Troops sent</h1>"
+    + (
+        "<p>North Korea has sent thousands of troops to Russia, officials in Seoul said on Monday.</p>"
+        * 6
+    )
+    + "</article></body></html>"
+)
 
 
 def _run(tmp_path: Path, name: str, content: bytes, *extra: str) -> dict[str, dict[str, object]]:
@@ -93,10 +98,10 @@ def test_timeout_is_reported_and_run_goes_on(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("mixed.txt", "Seoul said ".encode() + "Привет".encode("cp1251") + b" troops " * 20),
+        ("mixed.txt", b"Seoul said " + "Привет".encode("cp1251") + b" troops " * 20),
         ("nul.html", GOOD.replace("Troops sent", "Troops\x00 sent").encode()),
-        ("surrogate.txt", "Zelenskyy \ud83d said troops were sent.\n".encode("utf-8", "surrogatepass") * 5),
-        ("rtl.txt", "North Korea \u202esent\u202c troops to Russia, officials said.\n".encode() * 5),
+        ("surrogate.txt", "Zelenskyy \ud83d said so.\n".encode("utf-8", "surrogatepass") * 5),
+        ("rtl.txt", "North Korea \u202esent\u202c troops to Russia, they said.\n".encode() * 5),
         ("latin1.html", GOOD.replace("Monday", "Montréal").encode("cp1252")),
     ],
 )

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import SAMPLES
 
 from crosswire.cli import main
+
+from conftest import SAMPLES
 
 CONTRACT = {
     "id", "source", "url", "original_url", "site", "original_site", "title", "byline",
@@ -28,7 +29,7 @@ def test_extract_prints_one_json_object_per_document() -> None:
     records = _lines(result.stdout)
     assert len(records) == 6
     for record in records:
-        assert CONTRACT <= record.keys()
+        assert record.keys() >= CONTRACT
         assert record["errors"] == []
         assert record["title"]
         assert record["text"] == "\n\n".join(p["text"] for p in record["paragraphs"])  # type: ignore[union-attr,index]
@@ -76,9 +77,8 @@ def test_ingest_twice_changes_nothing_and_show_finds_by_path_and_id(tmp_path: Pa
 
 def test_db_from_environment(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
-    result = CliRunner().invoke(
-        main, ["ingest", "-q", str(SAMPLES / "north-korean-troops.txt")], env={"CROSSWIRE_DB": str(db)}
-    )
+    seed = str(SAMPLES / "north-korean-troops.txt")
+    result = CliRunner().invoke(main, ["ingest", "-q", seed], env={"CROSSWIRE_DB": str(db)})
     assert result.exit_code == 0, result.output
     assert db.exists()
 
