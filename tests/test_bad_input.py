@@ -15,10 +15,7 @@ from conftest import SAMPLES
 
 GOOD = (
     "<html><head><title>Troops</title></head><body><article><h1>Troops sent</h1>"
-    + (
-        "<p>North Korea has sent thousands of troops to Russia, officials in Seoul said on Monday.</p>"
-        * 6
-    )
+    + ("<p>North Korea has sent thousands of troops to Russia, officials in Seoul said.</p>" * 6)
     + "</article></body></html>"
 )
 
