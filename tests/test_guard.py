@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from _tasks import echo
 from crosswire.extract.guard import GuardedPool
 from crosswire.records import Article, Document, Failure
+
+from _tasks import echo
 
 
 def _docs(*contents: bytes) -> list[Document | Failure]:
