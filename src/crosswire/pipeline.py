@@ -33,13 +33,24 @@ def _extract_task(doc: Document, max_bytes: int) -> Article:
     return extract(doc, max_bytes=max_bytes)
 
 
+def _warmup() -> None:
+    """Load what the first document would otherwise pay for (lazy imports, the spaCy model)."""
+    from crosswire.extract import warmup
+
+    warmup()
+
+
 def extract_documents(
     docs: Iterable[Document | Failure], options: Options = Options()
 ) -> Iterator[Article | Failure]:
     """Extract each document in guarded worker processes, yielding results in input order."""
     task = functools.partial(_extract_task, max_bytes=options.max_bytes)
     with GuardedPool(
-        task, workers=options.workers, timeout=options.timeout, memory_mb=options.memory_mb
+        task,
+        workers=options.workers,
+        timeout=options.timeout,
+        memory_mb=options.memory_mb,
+        warmup=_warmup,
     ) as pool:
         waiting: dict[int, Article | Failure] = {}
         next_index = 0

@@ -20,7 +20,7 @@ from crosswire.extract.encoding import decode
 from crosswire.ingest.files import DEFAULT_MAX_BYTES
 from crosswire.records import Article, Document, Kind, Removed, article_id
 
-__all__ = ["extract", "sniff_kind"]
+__all__ = ["extract", "sniff_kind", "warmup"]
 
 _HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|article|p|br|span|table|a\s)[\s>/]",
@@ -88,3 +88,10 @@ def extract(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     article.content_hash = doc.content_hash
     article.set_offsets()
     return article
+
+
+def warmup() -> None:
+    """Import both extractors and run each once on a tiny input, so lazy loads happen up front."""
+    doc = Document(source="<warmup>", content=b"Warm up\n\nThis is a line of text.\n")
+    extract(doc)
+    extract(Document(source="<warmup>", content=b"<html><body><p>Warm up.</p></body></html>"))

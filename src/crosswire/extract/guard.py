@@ -21,22 +21,32 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from crosswire.errors import DocumentError
+from crosswire.errors import DocumentError, ExtractionError
 from crosswire.records import Article, Document, Failure
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096
+_STARTUP_TIMEOUT = 120.0
 
 Task = Callable[[Document], Article]
 PRELOAD = ("crosswire.extract", "crosswire.extract.html", "crosswire.extract.plaintext")
 
 
-def _worker(conn: Connection, task: Task, memory_mb: int) -> None:
+def _worker(
+    conn: Connection, task: Task, memory_mb: int, warmup: Callable[[], None] | None
+) -> None:
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         # A platform without RLIMIT_AS just runs uncapped.
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if warmup is not None:
+        # A failed warm-up only means the first document pays for the loading.
+        with contextlib.suppress(Exception):
+            warmup()
+    # The parent starts a document's clock only after this, so start-up and model loading are
+    # never charged to the first document.
+    conn.send("ready")
     while True:
         try:
             doc = conn.recv()
@@ -80,8 +90,10 @@ class GuardedPool:
         workers: int = 1,
         timeout: float = DEFAULT_TIMEOUT,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        warmup: Callable[[], None] | None = None,
     ) -> None:
         self._task = task
+        self._warmup = warmup
         self._timeout = timeout
         self._memory_mb = memory_mb
         # forkserver, not fork: a worker may be replaced while a progress-bar thread runs, and
@@ -99,10 +111,19 @@ class GuardedPool:
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
-            target=_worker, args=(child, self._task, self._memory_mb), daemon=True
+            target=_worker, args=(child, self._task, self._memory_mb, self._warmup), daemon=True
         )
         proc.start()
         child.close()
+        if not parent.poll(_STARTUP_TIMEOUT):
+            proc.kill()
+            raise ExtractionError(f"extraction worker did not start within {_STARTUP_TIMEOUT} s")
+        try:
+            parent.recv()
+        except EOFError as exc:
+            raise ExtractionError(
+                f"extraction worker failed to start (exit code {proc.exitcode})"
+            ) from exc
         return _Slot(proc, parent)
 
     def _replace(self, slot: _Slot) -> None:
