@@ -208,15 +208,18 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
         return
     table = Table(title=f"{counts['articles']} articles in {db}", title_justify="left")
-    for col in ("id", "published", "site", "original", "title", "paras", "removed"):
-        table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
+    table.add_column("id", no_wrap=True, min_width=10)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("origin", no_wrap=True, max_width=16)
+    table.add_column("title", ratio=1, min_width=20)
+    table.add_column("¶", justify="right", no_wrap=True)
+    table.add_column("removed", justify="right", no_wrap=True)
     for a in articles:
         table.add_row(
             a.id[:10],
             a.published or "",
-            _safe(a.site or ""),
-            _safe(a.original_site or ""),
-            _safe((a.title or "")[:90]),
+            _safe(a.original_site or a.site or ""),
+            _safe((a.title or "")[:120]),
             str(len(a.paragraphs)),
             str(len(a.removed)),
         )
@@ -264,13 +267,16 @@ def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
         if value:
             out.print(f"[dim]{label:>10}[/dim]  {_safe(str(value))}")
     dup_of = {d.paragraph: d.same_as for d in article.duplicates}
-    out.print()
+    style = {"title": "bold", "heading": "bold cyan", "label": "cyan", "caption": "italic dim"}
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim")
+    grid.add_column(style="dim")
+    grid.add_column(ratio=1)
     for i, p in enumerate(article.paragraphs):
         note = f" [dim](repeats ¶{dup_of[i]})[/dim]" if i in dup_of else ""
-        style = {"title": "bold", "heading": "bold cyan", "label": "cyan", "caption": "italic dim"}
-        out.print(
-            f"[dim]{i:>3} {p.role:<8}[/dim] [{style.get(p.role, 'none')}]{_safe(p.text)}[/]{note}"
-        )
+        grid.add_row(str(i), p.role, f"[{style.get(p.role, 'none')}]{_safe(p.text)}[/]{note}")
+    out.print()
+    out.print(grid)
     if article.removed:
         out.print()
         if removed:
