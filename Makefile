@@ -11,6 +11,7 @@ MODEL_WHEEL_SHA := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.lock
 
 $(VENV)/.installed: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
