@@ -1,13 +1,14 @@
 """Scoring helpers for the extraction benchmark: bag-of-words token P/R/F1, title and date matches.
 
 Token scores
-    Both texts are lowercased (``str.casefold``) and cut into word tokens: runs of Unicode word
-    characters (``\\w+``), except that Han ideographs and Japanese kana count one token per character
-    (those scripts do not separate words with spaces, so ``\\w+`` would make a whole clause a single
-    token and one changed character would cost the whole clause). The two token multisets are
-    intersected (``Counter &``); precision = overlap / predicted tokens, recall = overlap / true
-    tokens, F1 their harmonic mean. An empty prediction scores P = R = F1 = 0 unless the ground truth
-    is empty too (then 1). Scores are computed per page and averaged over pages (macro average).
+    Both texts are NFKC-normalised, lowercased (``str.casefold``) and cut into word tokens: runs
+    of Unicode word characters (``\\w+``), except that Han ideographs and Japanese kana count one
+    token per character (those scripts do not separate words with spaces, so ``\\w+`` would make a
+    whole clause one token and one changed character would cost the whole clause). The two token
+    multisets are intersected (``Counter &``); precision = overlap / predicted tokens, recall =
+    overlap / true tokens, F1 their harmonic mean. An empty prediction scores P = R = F1 = 0
+    unless the truth is empty too (then 1). Scores are computed per page and averaged over pages
+    (macro average).
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ def prf(predicted: str | None, truth: str) -> PRF:
 
 def _norm_title(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
-    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    s = (
+        s.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
     return " ".join(s.split()).casefold()
 
 

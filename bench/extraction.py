@@ -8,7 +8,7 @@ Usage::
 
 Data sets (read-only, from ``../shared/data/extraction`` beside the clone, see its README):
 
-* ``wcxb``: WCXB dev split, article pages; truth = ``ground_truth.main_content`` (title not included).
+* ``wcxb``: WCXB dev split, article pages; truth = ``ground_truth.main_content`` (no title).
 * ``fundus``: fundus parser test pages; truth = ``body``: summary, then every section's headline
   and paragraphs (title not included). The publisher JSON holds one entry per parser version
   (``V1``, ``V1_1``, ``V2`` ...); the pages ``<Publisher>_<date>.html.gz`` pair with them in order
@@ -111,7 +111,9 @@ def load_fundus(data: Path, limit: int | None) -> Iterator[Page]:
             publisher = expected.stem
             entries = json.loads(expected.read_text(encoding="utf-8"))
             pattern = re.compile(re.escape(publisher) + r"_\d{4}_\d{2}_\d{2}\.html\.gz")
-            pages = sorted(p for p in country.glob(f"{publisher}_*.html.gz") if pattern.fullmatch(p.name))
+            pages = sorted(
+                p for p in country.glob(f"{publisher}_*.html.gz") if pattern.fullmatch(p.name)
+            )
             versions = sorted(entries, key=_version_key)
             if len(pages) != len(versions):
                 print(f"skipping {expected}: {len(pages)} pages for {len(versions)} versions")
@@ -139,8 +141,39 @@ DATASETS: dict[str, Callable[[Path, int | None], Iterator[Page]]] = {
 # --------------------------------------------------------------------------- systems
 
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th section article "
-    "header footer figure figcaption dd dt dl main aside nav hr".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "dl",
+        "main",
+        "aside",
+        "nav",
+        "hr",
+    ]
 )
 
 
@@ -326,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"data folder not found: {args.data} (pass --data)")
 
     # warm-up: import every system and run it once so import time is not counted
-    warm = Page("warm-up", "<html><body><article><p>" + "Warm up text. " * 40 + "</p></article>", "")
+    warm = Page(
+        "warm-up", "<html><body><article><p>" + "Warm up text. " * 40 + "</p></article>", ""
+    )
     for name in systems:
         SYSTEMS[name](warm)
 
