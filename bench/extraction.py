@@ -15,9 +15,10 @@ Data sets (read-only, from ``../shared/data/extraction`` beside the clone, see i
   (oldest page = oldest version); ``meta.info`` gives each page's URL.
 
 Main text per system: crosswire = the paragraphs with roles body, heading, lead, summary and label
-(the article text a reader sees under the title; the title and image captions are not part of
-either ground truth); trafilatura = ``trafilatura.extract(html, url=url)`` (defaults: comments on,
-tables on), ``favor_precision=True`` for the precision variant; readability-lxml =
+(the article text a reader sees under the headline: neither ground truth counts the title, and
+both leave image captions out, bar a few WCXB pages); trafilatura =
+``trafilatura.extract(html, url=url)`` (defaults: comments on, tables on), and with
+``favor_precision=True`` for the precision variant; readability-lxml =
 ``Document(html).summary()`` turned into text with block elements as line breaks; resiliparse =
 ``extract_plain_text(HTMLTree.parse(html), main_content=True)``.
 
@@ -25,7 +26,8 @@ Scores: token precision/recall/F1 per page, macro-averaged (see ``_score.py``); 
 number of pages over the summed time of the extraction calls alone (pages are decompressed and
 decoded with crosswire's decoder beforehand, identically for every system). Systems run interleaved
 page by page so that load from other processes hits them alike. Title and date columns: exact-match
-accuracy of crosswire's ``title`` and ``published`` (same day) where the truth has a value.
+accuracy of crosswire's ``title`` (after Unicode, quote, space and case normalisation) and
+``published`` (same day) where the truth has a value.
 """
 
 from __future__ import annotations

@@ -2,19 +2,22 @@
 
 One parse of the page (:func:`parse_html`, trafilatura's parser settings) feeds three readers:
 
-* :func:`~crosswire.extract.html_meta.read_metadata` — title, byline, original publication date
-  (htmldate), canonical URL, site, and the original a syndicated copy names;
 * :func:`~crosswire.extract.html_blocks.scan_page` — one linear walk listing every visible text
   block with its context (navigation, footer, caption, standfirst …);
+* :func:`~crosswire.extract.html_meta.read_metadata` and
+  :func:`~crosswire.extract.html_meta.published_date` — title, byline, original publication date
+  (htmldate), canonical URL, site, and the original a syndicated copy names;
 * :func:`trafilatura.bare_extraction` — the main text, as a tree of ``head``, ``p``, ``list``,
-  ``quote`` and ``table`` elements (it works on its own copy of the tree). See
-  :func:`_extract_body` for the two-pass cascade.
+  ``quote`` and ``table`` elements (it works on its own copy of the tree): its rule-based
+  extractor in recall mode on the page without its chrome, and its full balanced cascade only
+  when that clearly missed text (see :func:`_extract_body`).
 
 Kept paragraphs are traced back to their source block (by normalised text) to assign roles
-(``lead``, ``caption``, ``summary`` …) and to drop what trafilatura kept of bylines, cookie notices,
-footers and trailing link lists. Every source block that ends up in no paragraph is listed in
-``Article.removed`` with the reason its context gives. A standfirst trafilatura dropped (it often
-sits outside the article container) is put back as ``lead``.
+(``lead``, ``caption``, ``summary`` …) and to drop what trafilatura kept of bylines, cookie
+notices, footers and link lists at the ends. Every source block that ends up in no paragraph is
+listed in ``Article.removed`` with the reason its context gives. A standfirst trafilatura dropped
+(it often sits outside the article container) comes back as ``lead``, image captions inside the
+article as ``caption``.
 """
 
 from __future__ import annotations
@@ -35,20 +38,21 @@ from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER
 from crosswire.extract.html_blocks import (
     BYLINE,
     CAPTION,
+    COMMENTS,
     CONSENT,
     FOOTER,
     HEADER,
     KEYPOINTS,
     LEAD,
+    NAVIGATION,
     Block,
     PageScan,
     drop_invisible,
     norm,
     scan_page,
 )
-from crosswire.extract.html_meta import PageMeta, read_metadata
+from crosswire.extract.html_meta import PageMeta, published_date, read_metadata, site_of
 from crosswire.extract.language import detect_language
-from crosswire.extract.provenance import site_of
 from crosswire.records import Article, Paragraph, Removed, Role, article_id
 
 __all__ = ["extract_html"]
@@ -61,7 +65,9 @@ _LEAD_MAX_BLOCKS = 2
 _LEAD_MIN_CHARS = 40
 _LEAD_MAX_CHARS = 1200
 _BYLINE_MAX_CHARS = 150
-_LANG_QUICK = 200  # characters of text to confirm the declared language with
+_CAPTION_MAX_CHARS = 500
+_MAX_CAPTIONS = 30
+_LANG_QUICK = 150  # characters of text to confirm the declared language with
 _LANG_SAMPLE = 1000  # characters to identify the language with
 _MIN_SUBSTRING = 20
 _LINK_DENSE = 0.5  # share of a block's text inside links
@@ -389,6 +395,35 @@ def _recover_lead(paras: list[_Para], scan: PageScan, kept: _Kept, meta: PageMet
     return found
 
 
+def _restore_captions(paras: list[_Para], scan: PageScan, kept: _Kept) -> list[_Para]:
+    """Image captions inside the article that trafilatura dropped (it drops ``<figure>``) go back
+    in place with the ``caption`` role: not article text, but part of what the page reported."""
+    orders = [p.block.order for p in paras if p.block is not None]
+    if len(orders) < 2:
+        return paras
+    first, last = min(orders), max(orders)
+    captions = [
+        b
+        for b in scan.blocks
+        if b.part == CAPTION
+        and b.chrome is None
+        and first < b.order < last
+        and len(b.text) <= _CAPTION_MAX_CHARS
+        and b not in kept
+    ][:_MAX_CAPTIONS]
+    if not captions:
+        return paras
+    out: list[_Para] = []
+    pending = iter(captions)
+    nxt = next(pending, None)
+    for p in paras:
+        while nxt is not None and p.block is not None and nxt.order < p.block.order:
+            out.append(_Para(nxt.text, "caption", "caption", block=nxt))
+            nxt = next(pending, None)
+        out.append(p)
+    return out
+
+
 # --------------------------------------------------------------------------- removed
 
 
@@ -472,6 +507,7 @@ _FALLBACK_MISSING_LONG = 4.0  # the same, for any result
 _FALLBACK_GAIN = 1.5  # second pass taken when it finds this much more
 _PARA_MIN = 80
 _CHROME_KEEP_SHARE = 0.3
+_DETACH_LABELS = frozenset({FOOTER, COMMENTS, CONSENT})
 
 
 def _trafilatura_body(tree: HtmlElement, url: str | None, template: Extractor) -> _Element | None:
@@ -499,20 +535,31 @@ def _paragraph_chars(scan: PageScan) -> int:
 
 
 def _detach_chrome(scan: PageScan) -> list[tuple[HtmlElement, HtmlElement]]:
-    """Take ``nav``/``aside``/``footer``/``menu`` subtrees out of the tree, leaving an empty
+    """Take page chrome out of the tree before trafilatura's first pass, leaving an empty
     placeholder (with the tail text) in each place; returns (placeholder, element) pairs.
 
-    trafilatura's tree cleaning deletes these elements anyway, but only after XPath passes over
-    the raw tree that spend a good part of its time in mega-menus and footers. Its rule-based
-    extractor gives the same result without them, except when one of them holds the page's text
-    (a layout that puts everything in a ``<nav>``): those — over 30% of the page's text — stay.
-    The balanced fallback (readability, justext) does look at them: they go back first.
+    ``nav``/``aside``/``footer``/``menu`` elements (trafilatura's tree cleaning deletes them
+    anyway, but only after XPath passes over the raw tree that spend a good part of its time in
+    mega-menus and footers), containers whose class names a footer, comments or a cookie notice,
+    and link lists whose class names navigation (it mostly drops those too). Its rule-based
+    extractor gives the same result without them, except when one holds the page's text (a
+    layout that puts everything in a ``<nav>``): containers with over 30% of the page's text
+    stay. The balanced fallback (readability,
+    justext) does look at the whole page: they go back before it runs.
     """
     total = sum(len(b.text) for b in scan.blocks)
+    limit = _CHROME_KEEP_SHARE * total
+    doomed = [el for el, chars in scan.opaque if chars <= limit]
+    doomed += [
+        el
+        for el, chars, link_chars, label in scan.chrome_boxes
+        if chars <= limit
+        and (label in _DETACH_LABELS or (label == NAVIGATION and link_chars > 0.5 * chars))
+    ]
     detached: list[tuple[HtmlElement, HtmlElement]] = []
-    for el, chars in scan.opaque:
+    for el in doomed:
         parent = el.getparent()
-        if parent is None or chars > _CHROME_KEEP_SHARE * total:
+        if parent is None:
             continue
         placeholder: HtmlElement = parent.makeelement("span")
         placeholder.tail, el.tail = el.tail, None
@@ -529,7 +576,12 @@ def _reattach_chrome(detached: list[tuple[HtmlElement, HtmlElement]]) -> None:
             parent.replace(placeholder, el)
 
 
-def _extract_body(tree: HtmlElement, url: str | None, scan: PageScan) -> _Element | None:
+def _extract_body(
+    tree: HtmlElement,
+    url: str | None,
+    scan: PageScan,
+    detached: list[tuple[HtmlElement, HtmlElement]],
+) -> _Element | None:
     """trafilatura's own extractor in recall mode; when that misses text, its full cascade too.
 
     First pass: ``fast`` + ``favor_recall``, i.e. trafilatura's rule-based extractor alone with
@@ -541,7 +593,6 @@ def _extract_body(tree: HtmlElement, url: str | None, scan: PageScan) -> _Elemen
     escalation — runs as well and its result is taken when it is clearly longer. That second
     pass runs on a few pages in a hundred.
     """
-    detached = _detach_chrome(scan)
     body = _trafilatura_body(tree, url, _FIRST)
     chars = _body_chars(body)
     para = _paragraph_chars(scan)
@@ -626,14 +677,16 @@ def _fill(article: Article, html: str, url: str | None) -> None:
     article.site = meta.site
     article.title = meta.title
     article.byline = meta.byline
-    article.published = meta.published
     article.description = meta.description
     article.original_url = meta.original_url or meta.canonical_url or meta.url
     article.original_site = site_of(article.original_url) or (
         meta.site if article.original_url is None else None
     )
 
-    body = _extract_body(tree, meta.url, scan)
+    # before the chrome goes: WordPress & co. put "Posted on <time>" in an "entry-footer"
+    article.published = published_date(tree, meta.url or meta.canonical_url)
+    detached = _detach_chrome(scan)
+    body = _extract_body(tree, meta.url, scan, detached)
     paras = list(_body_paragraphs(body)) if body is not None else []
     _attach_blocks(paras, scan)
     paras = _assign_roles(paras, meta)
@@ -643,8 +696,9 @@ def _fill(article: Article, html: str, url: str | None) -> None:
     kept = _Kept(paras, meta.title)
     if paras:
         lead = _recover_lead(paras, scan, kept, meta)
-        if lead:
-            paras[:0] = lead
+        restored = _restore_captions(paras, scan, kept)
+        if lead or len(restored) != len(paras):
+            paras = lead + restored
             kept = _Kept(paras, meta.title)
 
     final: list[Paragraph] = []

@@ -153,7 +153,7 @@ _UNLABELLED = frozenset({"body", "article", "main"})
 _OPAQUE = frozenset({"nav", "aside", "footer", "menu", "dialog"})
 _BYLINE_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "cite"})
 _ORIGINALLY = re.compile(
-    r"\b(?:originally|first)\s+(?:published|appeared|posted|ran)\b|"
+    r"\b(?:originally|first)\s+(?:published|appeared|posted|ran)\b|\bappeared\s+first\s+on\b|"
     r"\bursprünglich\s+(?:erschienen|veröffentlicht)|\bpublié\s+initialement|"
     r"\bpublicado\s+originalmente",
     re.IGNORECASE,
@@ -193,6 +193,9 @@ class PageScan:
     """``href`` of links in "Originally published at …" blocks."""
     opaque: list[tuple[HtmlElement, int]] = field(default_factory=list)
     """Outermost ``nav``/``aside``/``footer``/``menu``/``dialog`` elements, with text lengths."""
+    chrome_boxes: list[tuple[HtmlElement, int, int, str]] = field(default_factory=list)
+    """Outermost class-labelled chrome containers (not layout wrappers): element, text length,
+    length of the text inside links, label."""
     elements: int = 0
 
 
@@ -283,7 +286,8 @@ def scan_page(tree: HtmlElement, *, max_elements: int = 200_000) -> PageScan:
     bylines = scan.byline_candidates
     frames: list[_Frame] = [_Frame(_SENTINEL, 0, None, None, 0, -1, False)]
     # chrome containers trafilatura may keep (all but the opaque ones): order -> [label,
-    # enclosing such container (or -1), index of its first block, characters of text inside]
+    # enclosing such container (or -1), index of its first block, characters of text inside,
+    # element, characters inside links]
     class_chrome: dict[int, list[Any]] = {}
     block_tags, opaque, skip_tags, inline_tags = BLOCK_TAGS, _OPAQUE, SKIP_TAGS, _BYLINE_INLINE
     want_bylines = True
@@ -330,7 +334,7 @@ def scan_page(tree: HtmlElement, *, max_elements: int = 200_000) -> PageScan:
                         chrome, chrome_from = label, order
                         if tag not in _OPAQUE:
                             outer = top.chrome_from if top.chrome_from in class_chrome else -1
-                            class_chrome[order] = [label, outer, len(blocks), 0]
+                            class_chrome[order] = [label, outer, len(blocks), 0, el, 0]
                     else:
                         part = label
                         if label == BYLINE and want_bylines and chrome in (None, HEADER):
@@ -388,7 +392,9 @@ def scan_page(tree: HtmlElement, *, max_elements: int = 200_000) -> PageScan:
                             )
                 if frame.chrome_from == frame.order and frame.order in class_chrome:
                     box = class_chrome[frame.order]
-                    box[3] = sum(len(b.text) for b in blocks[box[2] :])
+                    inside = blocks[box[2] :]
+                    box[3] = sum(len(b.text) for b in inside)
+                    box[5] = sum(b.link_chars for b in inside)
             elif tag == "a":
                 link_depth -= 1
             tail = el.tail
@@ -399,21 +405,26 @@ def scan_page(tree: HtmlElement, *, max_elements: int = 200_000) -> PageScan:
     scan.elements = order
     blocks.sort(key=lambda b: b.order)
     if class_chrome:
-        _unlabel_layout(blocks, class_chrome)
+        layout = _unlabel_layout(blocks, class_chrome)
+        scan.chrome_boxes = [
+            (box[4], box[3], box[5], box[0])
+            for order_, box in class_chrome.items()
+            if order_ not in layout and box[1] not in class_chrome
+        ]
     return scan
 
 
-def _unlabel_layout(blocks: list[Block], boxes: dict[int, list[Any]]) -> None:
+def _unlabel_layout(blocks: list[Block], boxes: dict[int, list[Any]]) -> set[int]:
     """A class such as ``sidebar-grid__content`` on a wrapper of the article names a layout, not
     chrome; so does a ``<header>`` or ``<form>`` around the whole page. Such a container holding
     much of the page's text loses its label, and so do the containers inside it that carry the
     same label."""
     total = sum(len(b.text) for b in blocks)
     if total < _LAYOUT_MIN_CHARS:
-        return
+        return set()
     layout = {order for order, box in boxes.items() if box[3] > _LAYOUT_SHARE * total}
     if not layout:
-        return
+        return layout
     for order in sorted(boxes):  # outer containers start first
         label, outer = boxes[order][0], boxes[order][1]
         if outer in layout and boxes[outer][0] == label:
@@ -421,6 +432,7 @@ def _unlabel_layout(blocks: list[Block], boxes: dict[int, list[Any]]) -> None:
     for b in blocks:
         if b.chrome_from in layout:
             b.chrome, b.chrome_from = None, -1
+    return layout
 
 
 def drop_invisible(tree: HtmlElement) -> None:

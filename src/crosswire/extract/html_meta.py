@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from htmldate import find_date
@@ -23,9 +24,10 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitena
 from trafilatura.settings import Document
 
 from crosswire.extract.html_blocks import PageScan, norm
-from crosswire.extract.provenance import clean_url, date_from_url, site_of
+from crosswire.extract.provenance import clean_url, date_from_url
+from crosswire.extract.provenance import site_of as _site_of
 
-__all__ = ["PageMeta", "read_metadata"]
+__all__ = ["PageMeta", "published_date", "read_metadata", "site_of"]
 
 LOG = logging.getLogger(__name__)
 
@@ -34,11 +36,17 @@ _TITLE_SPLIT = re.compile(r"\s+[|–—·•»-]\s+|\s+[-–—]{2}\s+|\s+::\s+"
 _BYLINE_NOISE = re.compile(r"\d{1,2}[:.]\d{2}|\d{4}|https?://|@", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def site_of(url: str | None) -> str | None:
+    """:func:`crosswire.extract.provenance.site_of`, cached: the same few URLs come up several
+    times per page (given URL, canonical, original) and the public-suffix lookup is not free."""
+    return _site_of(url)
+
+
 @dataclass(slots=True)
 class PageMeta:
     title: str | None = None
     byline: str | None = None
-    published: str | None = None
     url: str | None = None
     canonical_url: str | None = None
     site: str | None = None
@@ -72,16 +80,17 @@ def _canonical(tree: HtmlElement, base: str | None) -> str | None:
     return None
 
 
-def _declared_original(tree: HtmlElement, base: str | None) -> str | None:
-    """``<meta name="original-source">`` / ``syndication-source`` (or such ``<link rel>``)."""
+def _declared_original(tree: HtmlElement) -> str | None:
+    """``<meta name="original-source">`` / ``syndication-source`` (or such ``<link rel>``), when
+    it holds an absolute URL (``DC.source`` often names a publication in words)."""
     for el in tree.iterfind(".//head/meta[@content]"):
         if (el.get("name") or el.get("property") or "").lower() in _ORIGINAL_META:
-            url = _absolute(el.get("content"), base)
+            url = _absolute(el.get("content"), None)
             if url:
                 return url
     for el in tree.iterfind(".//head/link[@href]"):
         if (el.get("rel") or "").lower() in _ORIGINAL_META:
-            url = _absolute(el.get("href"), base)
+            url = _absolute(el.get("href"), None)
             if url:
                 return url
     return None
@@ -148,7 +157,7 @@ def _byline(doc_author: str | None, scan: PageScan) -> str | None:
     return None
 
 
-def _published(tree: HtmlElement, url: str | None) -> str | None:
+def published_date(tree: HtmlElement, url: str | None) -> str | None:
     """Original publication date: htmldate's quick search (URL, meta tags, JSON-LD, ``<time>``
     and date-like elements, loose date patterns in the text), else the URL's month.
 
@@ -171,7 +180,8 @@ def _find_date(doc: HtmlElement | str, extensive: bool, url: str | None, today: 
 
 
 def read_metadata(tree: HtmlElement, url: str | None, scan: PageScan) -> PageMeta:
-    """Metadata of the page ``tree`` (``url``: the URL the caller knows it by, if any)."""
+    """Metadata of the page ``tree`` (``url``: the URL the caller knows it by, if any); all but
+    ``published``, which :func:`published_date` reads."""
     doc: Document = examine_meta(tree)
     if doc.author and " " not in doc.author:
         doc.author = None  # a single token is a handle or a site name, not a byline
@@ -190,7 +200,6 @@ def read_metadata(tree: HtmlElement, url: str | None, scan: PageScan) -> PageMet
     meta.title = choose_title(_h1_title(tree), doc.title, _title_tag(tree))
     meta.byline = _byline(doc.author, scan)
     meta.description = doc.description or None
-    meta.published = _published(tree, meta.url or canonical)
     meta.site = site_of(meta.url) or site_of(canonical)
     if meta.site is None:
         sitename = doc.sitename or extract_sitename(tree)
@@ -206,7 +215,7 @@ def read_metadata(tree: HtmlElement, url: str | None, scan: PageScan) -> PageMet
 def _original(tree: HtmlElement, meta: PageMeta, scan: PageScan) -> str | None:
     """The URL of the original this page copies, when it names one."""
     own = site_of(meta.url)
-    declared = _declared_original(tree, meta.url)
+    declared = _declared_original(tree)
     if declared:
         return declared
     for href in scan.original_links:
