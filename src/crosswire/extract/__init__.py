@@ -72,17 +72,16 @@ def extract(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     text = decoded.text
     if kind is None:
         kind = sniff_kind(text)
-    common = {"source": doc.source, "url": doc.url, "content_hash": doc.content_hash}
     if kind == "html":
         from crosswire.extract.html import extract_html
 
         html, defused = _defuse_html(text)
-        article = extract_html(html, **common)
+        article = extract_html(html, source=doc.source, url=doc.url, content_hash=doc.content_hash)
         article.removed[:0] = defused
     else:
         from crosswire.extract.plaintext import extract_text
 
-        article = extract_text(text, **common)
+        article = extract_text(text, source=doc.source, url=doc.url, content_hash=doc.content_hash)
     article.kind = kind
     article.id = article.id or article_id(doc.content_hash)
     article.content_hash = doc.content_hash

@@ -1,2 +1,1 @@
-"""Serve stage (to come): web UI, JSON API and exports.
-"""
+"""Serve stage (to come): web UI, JSON API and exports."""

@@ -1,2 +1,1 @@
-"""Store stage: persistence. SQLite (WAL, versioned migrations) is the embedded default.
-"""
+"""Store stage: persistence. SQLite (WAL, versioned migrations) is the embedded default."""
