@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswire.extract.plaintext import extract_text
-from crosswire.extract.textdates import find_date, is_date_line
+from crosswire.extract.plaintext.textdates import find_date, is_date_line
 from crosswire.records import Article, Role
 
 ROOT = Path(__file__).resolve().parents[1]

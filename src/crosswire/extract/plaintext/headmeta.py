@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crosswire.extract.chrome import has_url, is_widget, source_of
-from crosswire.extract.textdates import find_date, is_date_line
+from crosswire.extract.plaintext.chrome import has_url, is_widget, source_of
+from crosswire.extract.plaintext.textdates import find_date, is_date_line
 
 __all__ = ["HeadMeta", "classify_head"]
 

@@ -26,15 +26,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crosswire.extract.chrome import Chrome, classify, is_list_item, reporter_of, strip_credits
-from crosswire.extract.dedup_paragraphs import Match, near_duplicates
-from crosswire.extract.headmeta import classify_head
 from crosswire.extract.language import detect_language
-from crosswire.extract.lineshape import is_headline_like, is_prose, size
+from crosswire.extract.plaintext.chrome import (
+    Chrome,
+    classify,
+    is_list_item,
+    reporter_of,
+    strip_credits,
+)
+from crosswire.extract.plaintext.dedup_paragraphs import Match, near_duplicates
+from crosswire.extract.plaintext.headmeta import classify_head
+from crosswire.extract.plaintext.lineshape import is_headline_like, is_prose, size
+from crosswire.extract.plaintext.roles import assign_roles
+from crosswire.extract.plaintext.tail import find_tail, headline_reasons, trailing_headlines
+from crosswire.extract.plaintext.textlines import Line, split_lines
 from crosswire.extract.provenance import date_from_url, site_of
-from crosswire.extract.roles import assign_roles
-from crosswire.extract.tail import find_tail, headline_reasons, trailing_headlines
-from crosswire.extract.textlines import Line, split_lines
 from crosswire.records import Article, Duplicate, Paragraph, Removed, Role, article_id
 
 __all__ = ["extract_text"]

@@ -2,10 +2,10 @@
 
 One parse of the page (:func:`parse_html`, trafilatura's parser settings) feeds three readers:
 
-* :func:`~crosswire.extract.html_blocks.scan_page` — one linear walk listing every visible text
+* :func:`~crosswire.extract.html.blocks.scan_page` — one linear walk listing every visible text
   block with its context (navigation, footer, caption, standfirst …);
-* :func:`~crosswire.extract.html_meta.read_metadata` and
-  :func:`~crosswire.extract.html_meta.published_date` — title, byline, original publication date
+* :func:`~crosswire.extract.html.meta.read_metadata` and
+  :func:`~crosswire.extract.html.meta.published_date` — title, byline, original publication date
   (htmldate), canonical URL, site, and the original a syndicated copy names;
 * :func:`trafilatura.bare_extraction` — the main text, as a tree of ``head``, ``p``, ``list``,
   ``quote`` and ``table`` elements (it works on its own copy of the tree): its rule-based
@@ -35,7 +35,7 @@ from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import Extractor
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER
 
-from crosswire.extract.html_blocks import (
+from crosswire.extract.html.blocks import (
     BYLINE,
     CAPTION,
     COMMENTS,
@@ -51,7 +51,7 @@ from crosswire.extract.html_blocks import (
     norm,
     scan_page,
 )
-from crosswire.extract.html_meta import PageMeta, published_date, read_metadata, site_of
+from crosswire.extract.html.meta import PageMeta, published_date, read_metadata, site_of
 from crosswire.extract.language import detect_language
 from crosswire.records import Article, Paragraph, Removed, Role, article_id
 

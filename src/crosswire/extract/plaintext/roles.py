@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from crosswire.extract.captions import explicit_caption, implicit_captions
-from crosswire.extract.dedup_paragraphs import Match
-from crosswire.extract.lineshape import is_headline_like, is_prose, size
-from crosswire.extract.textlines import Line
+from crosswire.extract.plaintext.captions import explicit_caption, implicit_captions
+from crosswire.extract.plaintext.dedup_paragraphs import Match
+from crosswire.extract.plaintext.lineshape import is_headline_like, is_prose, size
+from crosswire.extract.plaintext.textlines import Line
 from crosswire.records import Role
 
 __all__ = ["assign_roles"]

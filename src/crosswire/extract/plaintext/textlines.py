@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from crosswire.extract.chrome import Chrome, is_list_item
-from crosswire.extract.lineshape import ends_sentence
+from crosswire.extract.plaintext.chrome import Chrome, is_list_item
+from crosswire.extract.plaintext.lineshape import ends_sentence
 from crosswire.records import Role
 
 __all__ = ["Line", "split_lines"]

@@ -1,7 +1,7 @@
 """Where a copied article ends and the copying site's footer begins, and what each footer line is.
 
 A copy's footer starts at an end-of-article marker: a provenance line, a next/previous-article link,
-a copyright line, a tag list… (see :data:`~crosswire.extract.chrome.END_STRONG`). A strong marker
+a copyright line, a tag list… (see :data:`.chrome.END_STRONG`). A strong marker
 ends the article when the article is the bigger part of the page (a marker near the top is a note,
 not an end) and at most a few prose lines (teasers) follow it; a weak one ("Source: Reuters",
 "Read more:") only when no prose follows it. The first marker that qualifies wins, and everything
@@ -16,8 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crosswire.extract.chrome import END_STRONG, END_WEAK, Chrome, bullet_style, strip_bullet
-from crosswire.extract.lineshape import ends_sentence, is_prose
+from crosswire.extract.plaintext.chrome import (
+    END_STRONG,
+    END_WEAK,
+    Chrome,
+    bullet_style,
+    strip_bullet,
+)
+from crosswire.extract.plaintext.lineshape import ends_sentence, is_prose
 
 __all__ = ["find_tail", "headline_reasons", "trailing_headlines"]
 

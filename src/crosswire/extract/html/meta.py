@@ -5,7 +5,7 @@ publication date). We call the readers we need one by one instead of
 ``bare_extraction(with_metadata=True)``: that also harvests categories, tags and licence links
 (whole-tree XPath scans we do not use), and its byline fallback deep-copies the tree; together
 they cost more than the text extraction itself. The byline fallback here uses the byline blocks
-that :func:`crosswire.extract.html_blocks.scan_page` already found in its single pass.
+that :func:`crosswire.extract.html.blocks.scan_page` already found in its single pass.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename
 from trafilatura.settings import Document
 
-from crosswire.extract.html_blocks import PageScan, norm
+from crosswire.extract.html.blocks import PageScan, norm
 from crosswire.extract.provenance import clean_url, date_from_url
 from crosswire.extract.provenance import site_of as _site_of
 
