@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -207,13 +208,19 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
         for a in articles:
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"{counts['articles']} articles in {db}", title_justify="left")
+    table = Table(
+        title=f"{counts['articles']} articles in {db}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        caption="¶ paragraphs kept, rm blocks removed as chrome",
+        caption_justify="left",
+    )
     table.add_column("id", no_wrap=True, min_width=10)
     table.add_column("published", no_wrap=True, min_width=10)
-    table.add_column("origin", no_wrap=True, max_width=16)
+    table.add_column("origin", no_wrap=True, max_width=15)
     table.add_column("title", ratio=1, min_width=20)
     table.add_column("¶", justify="right", no_wrap=True)
-    table.add_column("removed", justify="right", no_wrap=True)
+    table.add_column("rm", justify="right", no_wrap=True)
     for a in articles:
         table.add_row(
             a.id[:10],
