@@ -126,3 +126,33 @@ def test_hostile_text_is_stored_verbatim_not_executed(tmp_path: Path) -> None:
         store.save(a)
         assert store.get(a.id).title == a.title
         assert store.counts()["articles"] == 1
+
+
+def test_interrupt_mid_article_keeps_the_batch_but_not_the_half_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _article(b"<p>one</p>", "one.html")
+    second = _article(b"<p>two</p>", "two.html")
+    real_save = Store._save
+
+    def interrupted(self: Store, a: Article) -> str:
+        real_save(self, a)  # every row written ...
+        raise KeyboardInterrupt  # ... then Ctrl-C before the savepoint is released
+
+    with Store(tmp_path / "x.db") as store:
+        store.begin()
+        store.save(first)
+        monkeypatch.setattr(Store, "_save", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            store.save(second)
+        store.commit()
+        monkeypatch.undo()
+        assert store.counts()["articles"] == 1
+        assert (
+            store.db.execute(
+                "SELECT count(*) FROM paragraphs WHERE article_id = ?", (second.id,)
+            ).fetchone()[0]
+            == 0
+        )
+        assert store.get(first.id).title == first.title
+        assert store.integrity_check() == "ok"

@@ -181,7 +181,15 @@ def ingest_cmd(
             speed = progress.tasks[0].speed
             progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
 
-        summary = ingest(paths, store, _options(max_bytes, timeout, workers), on_result=tick)
+        try:
+            summary = ingest(paths, store, _options(max_bytes, timeout, workers), on_result=tick)
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print(
+                "[yellow]interrupted[/yellow]: everything extracted so far is stored; "
+                "run the same command again to finish (stored pages are not duplicated)"
+            )
+            sys.exit(130)
     for failure in summary.failures[:50]:
         err.print(f"[red]failed[/red] {_safe(failure.source)}: {_safe(failure.error)}")
     if len(summary.failures) > 50:

@@ -116,6 +116,10 @@ def ingest(
             if on_result is not None:
                 on_result(result, outcome)
         store.commit()
+    except KeyboardInterrupt:
+        # Every saved article is complete (see Store.save), so keep them: a re-run resumes.
+        store.commit()
+        raise
     except BaseException:
         store.rollback()
         raise

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,8 @@ PRELOAD = ("crosswire.extract", "crosswire.extract.html", "crosswire.extract.pla
 def _worker(
     conn: Connection, task: Task, memory_mb: int, warmup: Callable[[], None] | None
 ) -> None:
+    # Ctrl-C reaches the whole process group; the parent decides what an interrupt means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         # A platform without RLIMIT_AS just runs uncapped.

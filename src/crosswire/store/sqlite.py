@@ -74,12 +74,18 @@ class Store:
         """Store ``article`` and its source; ``"known"`` if the same page was stored before."""
         own_tx = not self._in_tx
         self.begin()
+        # A savepoint per article: an interrupt between its INSERTs undoes just this article, so
+        # the caller may still commit the rest of the batch.
+        self.db.execute("SAVEPOINT article")
         try:
             result = self._save(article)
         except BaseException:
+            self.db.execute("ROLLBACK TO SAVEPOINT article")
+            self.db.execute("RELEASE SAVEPOINT article")
             if own_tx:
                 self.rollback()
             raise
+        self.db.execute("RELEASE SAVEPOINT article")
         if own_tx:
             self.commit()
         return result
