@@ -87,3 +87,13 @@ def test_installed_entry_point_runs() -> None:
     exe = Path(sys.executable).parent / "crosswire"
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "extract" in out.stdout and "ingest" in out.stdout
+
+
+def test_html_saved_as_txt_is_read_as_html(tmp_path: Path) -> None:
+    page = tmp_path / "saved.txt"
+    body = "<p>North Korea has sent thousands of troops to Russia, officials said.</p>" * 5
+    page.write_text(f"<!DOCTYPE html><html><head><title>T</title></head><body>{body}</body></html>")
+    result = CliRunner().invoke(main, ["extract", str(page)])
+    (record,) = _lines(result.stdout)
+    assert record["kind"] == "html"
+    assert "<p>" not in str(record["text"])

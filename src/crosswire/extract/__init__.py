@@ -26,6 +26,7 @@ _HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|article|p|br|span|table|a\s)[\s>/]",
     re.IGNORECASE,
 )
+_DOCUMENT_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 # A tag longer than this is an attack or a generator bug, never content: lxml and every extractor
 # spend seconds on 40,000 attributes. We keep the element and drop its attributes.
 _MAX_TAG_CHARS = 32_768
@@ -70,7 +71,8 @@ def extract(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     kind = doc.kind
     decoded = decode(doc.content, declared=doc.encoding, html=kind != "text")
     text = decoded.text
-    if kind is None:
+    if kind is None or (kind == "text" and _DOCUMENT_START.match(text)):
+        # A saved page named .txt is still a page: only a full document start overrides the suffix.
         kind = sniff_kind(text)
     if kind == "html":
         from crosswire.extract.html import extract_html
