@@ -126,3 +126,98 @@ def test_failures_are_stored_and_nothing_is_duplicated(tmp_path: Path) -> None:
         assert counts["articles"] == 1
         assert counts["failures"] == 1
         assert store.integrity_check() == "ok"
+
+
+def test_fifo_is_skipped_in_a_folder_and_refused_by_name(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.html").write_text(GOOD)
+    os.mkfifo(folder / "pipe.html")
+    walked = CliRunner().invoke(main, ["extract", str(folder)])
+    assert walked.exit_code == 0
+    assert len(walked.stdout.splitlines()) == 1
+    named = CliRunner().invoke(main, ["extract", str(folder / "pipe.html")])
+    assert named.exit_code == 1
+    assert "not a regular file" in named.stdout
+
+
+def test_undecodable_file_name_is_stored_and_printed_as_utf8(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.html").write_text(GOOD)
+    bad_name = os.fsencode(str(folder)) + b"/bad\xff.html"
+    fd = os.open(bad_name, os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, GOOD.replace("Troops sent", "Other troops").encode())
+    os.close(fd)
+    result = CliRunner().invoke(main, ["extract", str(folder)])
+    assert result.exit_code == 0, result.output
+    sources = [json.loads(x)["source"] for x in result.stdout_bytes.decode("utf-8").splitlines()]
+    assert any(s.endswith("bad\\xff.html") for s in sources)
+    db = str(tmp_path / "x.db")
+    stored = CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(folder)])
+    assert stored.exit_code == 0, stored.output
+    with Store(db) as store:
+        assert store.counts()["articles"] == 2
+
+
+def test_fixed_input_clears_its_old_failure(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_bytes(b"")
+    db = str(tmp_path / "x.db")
+    assert CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(folder)]).exit_code == 1
+    page.write_text(GOOD)
+    assert CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(folder)]).exit_code == 0
+    with Store(db) as store:
+        assert store.counts()["failures"] == 0
+
+
+def test_truncated_gzip_on_stdin_fails(tmp_path: Path) -> None:
+    import gzip
+
+    data = gzip.compress(GOOD.encode())[:60]
+    result = CliRunner().invoke(main, ["extract", "-"], input=data)
+    assert result.exit_code == 1
+    assert "gzip" in result.stdout
+
+
+def test_page_without_any_text_is_a_failure(tmp_path: Path) -> None:
+    records = _run(tmp_path, "json.html", b'{"a": 1}')
+    assert records["json.html"]["id"] is None
+    assert records["_exit"]["code"] == 1
+
+
+def test_control_characters_from_entities_never_reach_the_data(tmp_path: Path) -> None:
+    page = GOOD.replace("<title>Troops</title>", "<title>A &#27;]0;pwned&#7; title</title>")
+    page = page.replace("<h1>Troops sent</h1>", "<h1>Troops &#27;[31msent&#155;</h1>")
+    records = _run(tmp_path, "esc.html", page.encode())
+    record = records["esc.html"]
+    blob = json.dumps(record, ensure_ascii=False)
+    assert not any(
+        (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+        for c in str(record["title"]) + str(record["text"])
+    ), blob
+
+
+def test_read_commands_do_not_create_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    result = CliRunner().invoke(main, ["list", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "no database" in result.stderr
+    assert not db.exists()
+
+
+def test_markup_in_db_path_is_shown_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "[red]"
+    folder.mkdir()
+    db = str(folder / "[bold]x.db")
+    seed = str(SAMPLES / "north-korean-troops.txt")
+    assert CliRunner().invoke(main, ["ingest", "-q", "--db", db, seed]).exit_code == 0
+    result = CliRunner().invoke(main, ["list", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "[red]/[bold]x.db" in result.stdout

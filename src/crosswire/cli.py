@@ -36,7 +36,9 @@ err = Console(stderr=True)
 
 EPILOG_PATHS = (
     "PATH may be a file, a folder (read recursively; .gz files decompressed) or - for stdin. "
-    "HTML and plain-text copies are told apart by file suffix, else by content."
+    "HTML and plain-text copies are told apart by file suffix, else by content. A folder walk "
+    "skips hidden files, non-regular files (FIFOs, sockets), sidecar metadata (.json, .info, .ann, "
+    ".md5, .sha256, .lock, .py) and LICENSE/NOTICE/README/COPYING/AUTHORS/CHANGELOG files."
 )
 
 
@@ -82,9 +84,9 @@ def db_option(fn: Any) -> Any:
     )(fn)
 
 
-def _open_store(path: str) -> Store:
+def _open_store(path: str, *, create: bool = False) -> Store:
     try:
-        return Store(path)
+        return Store(path, create=create)
     except CrosswireError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -112,9 +114,10 @@ def extract(
 ) -> None:
     """Extract clean articles and print one JSON object per document (JSON Lines).
 
-    Each object has id, source, url, original_url, site, original_site, title, byline, published,
-    language, text, paragraphs (with role), removed (with reason), duplicates and errors; a
-    document that could not be read at all prints {"id": null, "source": ..., "errors": [...]}.
+    Each object has id, source, url, original_url, site, original_site, canonical_url, title,
+    byline, published, language, description, kind, text, paragraphs (with role and offsets),
+    removed (with reason), duplicates, errors and content_hash; a document that could not be read
+    at all, or held no text, prints {"id": null, "source": ..., "errors": [...]}.
     See docs/output.md for the full contract.
 
     \b
@@ -158,7 +161,7 @@ def ingest_cmd(
     Failed documents are listed at the end and recorded in the database; the exit status is 1
     when any input failed.
     """
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     total = None if quiet else count_documents(paths)
     progress = Progress(
         SpinnerColumn(),
@@ -205,7 +208,9 @@ def ingest_cmd(
 
 @main.command(name="list")
 @db_option
-@click.option("--limit", "-n", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--limit", "-n", type=click.IntRange(1), default=50, show_default=True, help="Most to list."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article on stdout.")
 def list_cmd(db: str, limit: int, as_json: bool) -> None:
     """List stored articles, newest first."""
@@ -217,7 +222,7 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
         return
     table = Table(
-        title=f"{counts['articles']} articles in {db}",
+        title=f"{counts['articles']} articles in {_safe(db)}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         caption="¶ paragraphs kept, rm blocks removed as chrome",

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from crosswire.errors import DocumentTooLargeError
-from crosswire.extract.encoding import decode
+from crosswire.errors import DocumentTooLargeError, EmptyDocumentError
+from crosswire.extract.encoding import decode, strip_controls
 from crosswire.ingest.files import DEFAULT_MAX_BYTES
 from crosswire.records import Article, Document, Kind, Removed, article_id
 
@@ -87,8 +87,24 @@ def extract(doc: Document, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     article.kind = kind
     article.id = article.id or article_id(doc.content_hash)
     article.content_hash = doc.content_hash
+    _strip_controls(article)
+    if not any(p.text.strip() for p in article.paragraphs):
+        why = "; ".join(article.errors) or "no text found"
+        raise EmptyDocumentError(f"no article text: {why}")
     article.set_offsets()
     return article
+
+
+def _strip_controls(article: Article) -> None:
+    """Drop control characters that HTML entities (``&#27;``) bring back after decoding."""
+    for name in ("title", "byline", "description"):
+        value = getattr(article, name)
+        if value:
+            setattr(article, name, strip_controls(value))
+    for p in article.paragraphs:
+        p.text = strip_controls(p.text)
+    for r in article.removed:
+        r.text = strip_controls(r.text)
 
 
 def warmup() -> None:

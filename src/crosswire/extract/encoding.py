@@ -42,7 +42,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 # C0 controls other than tab/newline/carriage return, DEL, and lone surrogates: they break parsers
 # (a lone surrogate crashes some HTML libraries) and never carry meaning in article text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# C1 controls too, but only after ftfy: mojibake repair reads them ("â€\x9d" is a broken ”).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SNIFF = 8192
 
 
@@ -118,6 +120,11 @@ def _nearly_utf8(content: bytes) -> str | None:
     return None
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without C0/C1 control characters (tab and newlines kept) or lone surrogates."""
+    return _CONTROL.sub("", text)
+
+
 def decode(content: bytes, *, declared: str | None = None, html: bool = True) -> Decoded:
     """Decode raw page bytes to clean text.
 
@@ -157,7 +164,7 @@ def decode(content: bytes, *, declared: str | None = None, html: bool = True) ->
         encoding = best.encoding if best is not None else "utf-8"
         text = content.decode(encoding, errors="replace")
 
-    text = _CONTROL.sub("", text)
+    text = _C0.sub("", text)
     fixed = ftfy.fix_text(
         text,
         unescape_html=False,
@@ -166,6 +173,7 @@ def decode(content: bytes, *, declared: str | None = None, html: bool = True) ->
         uncurl_quotes=False,
         normalization="NFC",
     )
+    fixed = _CONTROL.sub("", fixed)
     if not fixed.strip():
         raise EmptyDocumentError("empty document: no text after decoding")
     return Decoded(fixed, encoding, repaired=fixed != text)

@@ -58,10 +58,22 @@ def read_capped(stream: _Readable, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
+def display_path(path: Path | str) -> str:
+    """The path as valid UTF-8 text: undecodable bytes in a file name become ``\\xNN``.
+
+    Why: ``os.fsdecode`` keeps such bytes as lone surrogates, which neither SQLite nor a UTF-8
+    JSON Lines stream can carry.
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Failure:
     """One file as a :class:`Document` (``.gz`` decompressed), or a :class:`Failure` saying why."""
-    source = str(path)
+    source = display_path(path)
     try:
+        if not path.is_file():
+            # A FIFO or device would block the reader forever, outside any per-document limit.
+            return Failure(source, "not a regular file (FIFO, device or socket): skipped")
         if path.suffix.lower() == ".gz":
             with gzip.open(path, "rb") as gz:
                 data = read_capped(gz, max_bytes)
@@ -88,7 +100,7 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | F
 
 def walk(path: Path) -> Iterator[Path]:
     """Files under ``path`` in sorted order, skipping hidden files and sidecar metadata."""
-    if path.is_file():
+    if not path.is_dir():
         yield path
         return
     for root, dirs, files in os.walk(path):
@@ -100,7 +112,10 @@ def walk(path: Path) -> Iterator[Path]:
                 continue
             if name.split(".")[0].lower() in _SKIP_NAMES:
                 continue
-            yield Path(root) / name
+            full = Path(root) / name
+            if not full.is_file():
+                continue  # FIFOs, sockets, devices, dangling links: never pages
+            yield full
 
 
 def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Failure:
@@ -120,7 +135,11 @@ def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Failure:
 def _gunzip_capped(data: bytes, limit: int) -> bytes | None:
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = d.decompress(data, limit + 1)
-    return None if len(out) > limit else out
+    if len(out) > limit:
+        return None
+    if not d.eof:
+        raise EOFError("compressed data ended before the end of the stream")
+    return out
 
 
 def iter_documents(
@@ -133,7 +152,7 @@ def iter_documents(
             continue
         path = Path(item)
         if not path.exists():
-            yield Failure(item, "no such file or directory")
+            yield Failure(display_path(item), "no such file or directory")
             continue
         for file in walk(path):
             yield read_file(file, max_bytes=max_bytes)

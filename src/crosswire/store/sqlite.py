@@ -40,8 +40,12 @@ def default_db_path() -> str:
 class Store:
     """Read and write crosswire's SQLite database."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"no database at {self.path}: ingest something first, or give --db / ${ENV_DB}"
+            )
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
@@ -134,10 +138,8 @@ class Store:
             "ON CONFLICT (location, article_id) DO UPDATE SET last_seen = excluded.last_seen",
             (a.source, article_id, stamp, stamp),
         )
-        self.db.execute(
-            "DELETE FROM failures WHERE location = ? AND content_hash = ?",
-            (a.source, a.content_hash),
-        )
+        # A location that now yields an article has no failure left, whatever it held before.
+        self.db.execute("DELETE FROM failures WHERE location = ?", (a.source,))
         return "new" if result == "new" else "known"
 
     def record_failure(self, failure: Failure) -> None:
@@ -153,17 +155,24 @@ class Store:
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``, or read from the
         location (path or URL) ``prefix``."""
-        rows = self.db.execute(
-            "SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
-            (prefix, prefix + "\uffff"),
-        ).fetchall()
-        if not rows:
+        prefix = prefix.strip()
+        if not prefix:
+            raise KeyError("give an article id (or a prefix of one) or the path it was read from")
+        by_source = None
+        for location in dict.fromkeys((prefix, os.path.normpath(prefix))):
             by_source = self.db.execute(
-                "SELECT article_id FROM sources WHERE location = ? ORDER BY last_seen DESC LIMIT 1",
-                (prefix,),
+                "SELECT article_id FROM sources WHERE location = ? OR location = ? "
+                "ORDER BY last_seen DESC LIMIT 1",
+                (location, f".{os.sep}{location}"),
             ).fetchone()
             if by_source is not None:
                 return str(by_source[0])
+        key = prefix.lower()
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+            (key, key + "\uffff"),
+        ).fetchall()
+        if not rows:
             raise KeyError(f"no article with id {prefix!r} (nor one read from that location)")
         if len(rows) > 1:
             raise KeyError(f"id prefix {prefix!r} is ambiguous; give more characters")
