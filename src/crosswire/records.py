@@ -35,10 +35,11 @@ class Document:
     """``html`` or ``text`` when the container says so; ``None`` to sniff."""
     encoding: str | None = None
     """Charset declared by the container (an HTTP header), if any."""
+    content_hash: str = field(init=False, repr=False, compare=False)
+    """sha256 of ``content``, computed once: the store's idempotency key and the article id."""
 
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_hash", hashlib.sha256(self.content).hexdigest())
 
 
 @dataclass(slots=True)

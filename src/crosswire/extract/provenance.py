@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import courlan
@@ -18,8 +19,12 @@ _URL_DATE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def site_of(url: str | None) -> str | None:
-    """The registrable domain of ``url`` without ``www.`` (``abc.net.au``), or ``None``."""
+    """The registrable domain of ``url`` without ``www.`` (``abc.net.au``), or ``None``.
+
+    Cached: the same few URLs (given, canonical, original) come up several times per page.
+    """
     if not url:
         return None
     try:

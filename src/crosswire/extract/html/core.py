@@ -51,8 +51,9 @@ from crosswire.extract.html.blocks import (
     norm,
     scan_page,
 )
-from crosswire.extract.html.meta import PageMeta, published_date, read_metadata, site_of
+from crosswire.extract.html.meta import PageMeta, published_date, read_metadata
 from crosswire.extract.language import detect_language
+from crosswire.extract.provenance import site_of
 from crosswire.records import Article, Paragraph, Removed, Role, article_id
 
 __all__ = ["extract_html"]

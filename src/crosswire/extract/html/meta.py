@@ -14,7 +14,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from urllib.parse import urljoin
 
 from htmldate import find_date
@@ -24,23 +23,15 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitena
 from trafilatura.settings import Document
 
 from crosswire.extract.html.blocks import PageScan, norm
-from crosswire.extract.provenance import clean_url, date_from_url
-from crosswire.extract.provenance import site_of as _site_of
+from crosswire.extract.provenance import clean_url, date_from_url, site_of
 
-__all__ = ["PageMeta", "published_date", "read_metadata", "site_of"]
+__all__ = ["PageMeta", "published_date", "read_metadata"]
 
 LOG = logging.getLogger(__name__)
 
 _ORIGINAL_META = ("original-source", "syndication-source", "original_source", "dc.source")
 _TITLE_SPLIT = re.compile(r"\s+[|–—·•»-]\s+|\s+[-–—]{2}\s+|\s+::\s+")
 _BYLINE_NOISE = re.compile(r"\d{1,2}[:.]\d{2}|\d{4}|https?://|@", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def site_of(url: str | None) -> str | None:
-    """:func:`crosswire.extract.provenance.site_of`, cached: the same few URLs come up several
-    times per page (given URL, canonical, original) and the public-suffix lookup is not free."""
-    return _site_of(url)
 
 
 @dataclass(slots=True)
