@@ -132,6 +132,73 @@ class Failure:
         return {"id": None, "source": self.source, "errors": [self.error]}
 
 
+EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP"]
+
+
+@dataclass(slots=True)
+class Mention:
+    """Words in ``Article.text`` that name something: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real person, organisation, place or group inside one article.
+
+    ``name`` is the fullest form the article uses, with titles stripped ("Jenny Mathers", not
+    "Dr Mathers"); ``aliases`` are the other forms that were merged into it (surnames, misspellings,
+    capitals standing for governments, descriptions such as "Ukraine's president"). ``roles`` are
+    titles and affiliations as written ("NATO chief", "from Yonsei University").
+    """
+
+    id: str
+    name: str
+    type: EntityType
+    aliases: list[str] = field(default_factory=list)
+    roles: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+QuoteKind = Literal["direct", "partial", "indirect"]
+
+
+@dataclass(slots=True)
+class Quote:
+    """Something attributed to a speaker: a direct quotation, a quoted fragment inside reported
+    speech (``partial``), or reported speech (``indirect``: "X said that …", "according to X").
+
+    All offsets index ``Article.text``. ``speaker`` is an entity id when the speaker is one of the
+    article's entities; ``speaker_name`` and its offsets are the words naming the speaker at this
+    attribution ("she", "a spokesperson"), or ``None`` when the text names none.
+    """
+
+    kind: QuoteKind
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_name: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+
+
+@dataclass(slots=True)
+class Reading:
+    """What the read stage found in one article."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def article_id(content_hash: str) -> str:
     """Stable article id: the first 16 hex digits of the raw content's sha256."""
     return content_hash[:16]
