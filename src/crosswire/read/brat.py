@@ -74,9 +74,9 @@ def parse_ann(ann: str) -> list[GoldAttribution]:
             if parsed:
                 spans[cols[0]] = BratSpan(*parsed)
         elif cols[0].startswith("E"):
-            args = [tuple(a.split(":", 1)) for a in cols[1].split() if ":" in a]
-            if args:
-                events.append((args[0][0], [(r, t) for r, t in args[1:]]))
+            pairs = [a.partition(":") for a in cols[1].split() if ":" in a]
+            if pairs:
+                events.append((pairs[0][0], [(r, t) for r, _, t in pairs[1:]]))
     result: list[GoldAttribution] = []
     for kind, args in events:
         if not kind.startswith("Attribution"):
