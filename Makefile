@@ -26,8 +26,8 @@ run: setup
 	$(BIN)/crosswire show --db $(DB) samples/north-korean-troops.txt
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy

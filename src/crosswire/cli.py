@@ -29,7 +29,7 @@ from crosswire.errors import CrosswireError
 from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from crosswire.ingest.files import DEFAULT_MAX_BYTES, count_documents
 from crosswire.pipeline import Options, extract_paths, ingest
-from crosswire.records import Article, Failure
+from crosswire.records import Article, Failure, Reading
 from crosswire.store.sqlite import ENV_DB, Store, default_db_path
 
 err = Console(stderr=True)
@@ -42,10 +42,25 @@ EPILOG_PATHS = (
 )
 
 
-def _options(max_bytes: int, timeout: float, workers: int) -> Options:
+def _options(
+    max_bytes: int, timeout: float, workers: int, *, read: bool = False, plain: bool = False
+) -> Options:
     return Options(
-        max_bytes=max_bytes, timeout=timeout, workers=workers, memory_mb=DEFAULT_MEMORY_MB
+        max_bytes=max_bytes,
+        timeout=timeout,
+        workers=workers,
+        memory_mb=DEFAULT_MEMORY_MB,
+        read=read,
+        plain=plain,
     )
+
+
+def _record(result: Article | Failure) -> dict[str, Any]:
+    """The JSON object for one result: the article's fields plus its reading, if any."""
+    record = result.to_dict()
+    if isinstance(result, Article) and result.reading is not None:
+        record.update(result.reading.to_dict())
+    return record
 
 
 def limit_options(fn: Any) -> Any:
@@ -99,6 +114,7 @@ def main() -> None:
     \b
     Start with:
       crosswire extract page.html            # one clean article as JSON
+      crosswire analyze page.html            # … plus entities and who said what
       crosswire ingest pages/ --db news.db   # store a folder of pages
       crosswire list --db news.db            # what is stored
       crosswire show ID --db news.db         # one stored article
@@ -140,6 +156,50 @@ def extract(
 extract.epilog = EPILOG_PATHS
 
 
+@main.command(epilog=EPILOG_PATHS)
+@click.argument("paths", nargs=-1, required=True)
+@limit_options
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="Take each input as clean article text: no extraction, offsets index the input "
+    "unchanged (for scoring against annotated corpora). Paragraphs are its lines.",
+)
+@click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
+def analyze(
+    paths: tuple[str, ...], max_bytes: int, timeout: float, workers: int, plain: bool, pretty: bool
+) -> None:
+    """Extract articles and read them: entities and quotations, as JSON Lines.
+
+    Each object has every field of `crosswire extract` plus:
+
+    \b
+      entities  id, name, type (PERSON ORG GPE LOC NORP), aliases, roles and
+                mentions ({start, end, text}); one entity per real thing
+      quotes    kind (direct, partial, indirect), text, start, end, speaker
+                (entity id or null), speaker_name/_start/_end (the words naming
+                the speaker here: "she", "a spokesperson"), cue/_start/_end
+
+    All offsets index the object's `text`. A direct or partial quote's span includes its quote
+    marks. See docs/output.md.
+
+    \b
+    Examples:
+      crosswire analyze page.html --pretty
+      crosswire analyze story.txt | jq '.quotes[] | [.speaker_name, .text]'
+      crosswire analyze --plain clean.txt
+    """
+    failed = 0
+    options = _options(max_bytes, timeout, workers, read=True, plain=plain)
+    for result in extract_paths(paths, options):
+        if isinstance(result, Failure):
+            failed += 1
+            err.print(f"[red]failed[/red] {_safe(result.source)}: {_safe(result.error)}")
+        click.echo(json.dumps(_record(result), ensure_ascii=False, indent=2 if pretty else None))
+    if failed:
+        sys.exit(1)
+
+
 def _safe(text: str) -> str:
     """Escape rich markup in untrusted text before printing it to the terminal."""
     from rich.markup import escape
@@ -152,12 +212,25 @@ def _safe(text: str) -> str:
 @db_option
 @limit_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+@click.option(
+    "--read/--no-read",
+    default=True,
+    show_default=True,
+    help="Also read each article (entities, quotes) and store what is found.",
+)
 def ingest_cmd(
-    paths: tuple[str, ...], db: str, max_bytes: int, timeout: float, workers: int, quiet: bool
+    paths: tuple[str, ...],
+    db: str,
+    max_bytes: int,
+    timeout: float,
+    workers: int,
+    quiet: bool,
+    read: bool,
 ) -> None:
-    """Extract pages and store them in the database.
+    """Extract pages, read them, and store the results in the database.
 
-    Re-ingesting the same page changes nothing (articles are keyed by a hash of their bytes).
+    Re-ingesting the same page changes nothing (articles are keyed by a hash of their bytes),
+    except that an article stored without its reading (--no-read, or an older crosswire) gets it.
     Failed documents are listed at the end and recorded in the database; the exit status is 1
     when any input failed.
     """
@@ -185,7 +258,8 @@ def ingest_cmd(
             progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
 
         try:
-            summary = ingest(paths, store, _options(max_bytes, timeout, workers), on_result=tick)
+            options = _options(max_bytes, timeout, workers, read=read)
+            summary = ingest(paths, store, options, on_result=tick)
         except KeyboardInterrupt:
             progress.stop()
             err.print(
@@ -267,9 +341,10 @@ def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
         except KeyError as exc:
             raise click.ClickException(str(exc.args[0])) from exc
         article = store.get(full)
+        article.reading = store.reading(full)
         sources = store.sources_of(full)
     if as_json:
-        record = article.to_dict()
+        record = _record(article)
         record["sources"] = sources
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
@@ -305,5 +380,27 @@ def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
         else:
             n = len(article.removed)
             out.print(f"[dim]{n} blocks removed as boilerplate (--removed to see them)[/dim]")
+    if article.reading is not None:
+        _print_reading(out, article.reading)
     for e in article.errors:
         out.print(f"[red]error:[/red] {_safe(e)}")
+
+
+def _print_reading(out: Console, reading: Reading) -> None:
+    names = {e.id: e.name for e in reading.entities}
+    if reading.entities:
+        out.print()
+        table = Table("entity", "type", "also called", "roles", box=box.SIMPLE, title="Entities")
+        for e in reading.entities:
+            roles = "; ".join(dict.fromkeys(r.text for r in e.roles))
+            table.add_row(_safe(e.name), e.type, _safe(", ".join(e.aliases)), _safe(roles))
+        out.print(table)
+    if reading.quotes:
+        out.print()
+        table = Table("speaker", "cue", "kind", "words", box=box.SIMPLE, title="Who said what")
+        for q in reading.quotes:
+            who = names.get(q.speaker or "") or q.speaker_name or "(unnamed)"
+            if q.speaker and q.speaker_name and q.speaker_name != who:
+                who = f"{who} ({q.speaker_name})"
+            table.add_row(_safe(who), _safe(q.cue or ""), q.kind, _safe(q.text))
+        out.print(table)

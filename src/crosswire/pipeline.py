@@ -27,30 +27,55 @@ class Options:
     """Address-space cap per worker process."""
     batch: int = 200
     """Articles per store transaction."""
+    read: bool = False
+    """Run the read stage (entities, quotes) after extraction, in the same worker."""
+    plain: bool = False
+    """Take each input as clean article text, unchanged (see :mod:`crosswire.extract.verbatim`)."""
 
 
-def _extract_task(doc: Document, max_bytes: int) -> Article:
-    return extract(doc, max_bytes=max_bytes)
+def _extract_task(
+    doc: Document, max_bytes: int, *, read: bool = False, plain: bool = False
+) -> Article:
+    if plain:
+        from crosswire.extract.verbatim import extract_verbatim
+
+        article = extract_verbatim(doc, max_bytes=max_bytes)
+    else:
+        article = extract(doc, max_bytes=max_bytes)
+    if read:
+        from crosswire.read import read_article
+
+        try:
+            article.reading = read_article(article)
+        except Exception as exc:  # one unreadable text must not lose its article
+            article.errors.append(f"read stage failed: {type(exc).__name__}: {exc}")
+    return article
 
 
-def _warmup() -> None:
+def _warmup(*, read: bool = False) -> None:
     """Load what the first document would otherwise pay for (lazy imports, the spaCy model)."""
     from crosswire.extract import warmup
 
     warmup()
+    if read:
+        from crosswire.read import read as read_text
+
+        read_text("Warm up. The minister said it was fine, according to Reuters.")
 
 
 def extract_documents(
     docs: Iterable[Document | Failure], options: Options = Options()
 ) -> Iterator[Article | Failure]:
     """Extract each document in guarded worker processes, yielding results in input order."""
-    task = functools.partial(_extract_task, max_bytes=options.max_bytes)
+    task = functools.partial(
+        _extract_task, max_bytes=options.max_bytes, read=options.read, plain=options.plain
+    )
     with GuardedPool(
         task,
         workers=options.workers,
         timeout=options.timeout,
         memory_mb=options.memory_mb,
-        warmup=_warmup,
+        warmup=functools.partial(_warmup, read=options.read),
     ) as pool:
         waiting: dict[int, Article | Failure] = {}
         next_index = 0

@@ -20,6 +20,9 @@ ROLES: tuple[Role, ...] = ("title", "lead", "summary", "label", "heading", "capt
 
 #: How the raw bytes should be read. ``None`` means sniff the content.
 Kind = Literal["html", "text"]
+"""What a document is, by its container: a page or a plain-text copy of one."""
+ArticleKind = Literal["html", "text", "plain"]
+"""How the article was made: ``plain`` means the input text was taken verbatim (``--plain``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +91,15 @@ class Article:
     language: str | None = None
     canonical_url: str | None = None
     description: str | None = None
-    kind: Kind = "html"
+    kind: ArticleKind = "html"
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     content_hash: str = ""
     """sha256 of the raw bytes; the store's idempotency key."""
+    reading: Reading | None = None
+    """Entities and quotes, once the read stage has run."""
 
     @property
     def text(self) -> str:

@@ -1,3 +1,65 @@
-"""Read stage (to come): sentences, entities with aliases and roles, quotations and reported
-speech, numeric claims, times and places, each with character offsets into ``Article.text``.
+"""Read stage: entities with aliases and roles, quotations and reported speech with speakers.
+
+Every offset a reading reports indexes the text it was given (``Article.text`` for an article),
+so each fact can be traced to its words.
+
+Steps, in order (each a small module):
+
+1. :mod:`~crosswire.read.nlp` parses paragraph by paragraph with the pinned spaCy model.
+2. :mod:`~crosswire.read.entities` finds people, organisations, places and groups, fixes what
+   the small model gets wrong on news, and merges every name of one real thing into one entity
+   with its roles.
+3. :mod:`~crosswire.read.attribution` tags source, cue and content spans (a CRF trained on
+   PolNeAR; the model ships in the package).
+4. :mod:`~crosswire.read.quotes` adds quote-mark evidence, decides direct/partial/indirect and
+   ties each speaker to an entity (names, pronouns, descriptions, continuation paragraphs).
 """
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crosswire.records import Article, Reading
+
+if TYPE_CHECKING:
+    from crosswire.read.nlp import Block
+
+__all__ = ["read", "read_article", "read_blocks"]
+
+
+def read_blocks(text: str, blocks: Sequence[Block]) -> Reading:
+    """The reading of ``text`` from its parsed paragraphs."""
+    # Imported here so that `import crosswire.read.nlp` (and the CLI) stay light.
+    from crosswire.read.attribution import attribute
+    from crosswire.read.entities import find_entities
+    from crosswire.read.quotes import find_quotes
+
+    entities = find_entities(blocks)
+    tagged = attribute(blocks)
+    return Reading(entities=entities, quotes=find_quotes(text, blocks, entities, tagged))
+
+
+def read(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Reading:
+    """The reading of a clean text; ``paragraphs`` default to its non-blank lines.
+
+    Offsets index ``text`` unchanged.
+    """
+    from crosswire.read.nlp import parse
+
+    return read_blocks(text, parse(text, paragraphs))
+
+
+def read_article(article: Article) -> Reading:
+    """The reading of an extracted article; offsets index ``article.text``.
+
+    A ``plain`` article (text taken verbatim) is cut into paragraphs at its line breaks. A
+    paragraph that repeats an earlier one (``article.duplicates``) is skipped, so its quotes
+    and claims count once.
+    """
+    if article.kind == "plain":
+        return read(article.text)
+    article.set_offsets()
+    repeated = {d.paragraph for d in article.duplicates}
+    spans = [(p.start, p.end) for i, p in enumerate(article.paragraphs) if i not in repeated]
+    return read(article.text, spans)

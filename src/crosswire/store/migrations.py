@@ -99,6 +99,57 @@ def _v1(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(2, "readings: entities with mentions and roles, quotes")
+def _v2(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE readings (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            read_at TEXT NOT NULL,
+            crosswire_version TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE entities (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (article_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entities_name ON entities(name);
+        CREATE TABLE entity_spans (
+            article_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('mention', 'role')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (article_id, entity_id, kind, start, "end"),
+            FOREIGN KEY (article_id, entity_id) REFERENCES entities(article_id, id)
+                ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE TABLE quotes (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect')),
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            speaker TEXT,
+            speaker_name TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            cue TEXT,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX quotes_speaker ON quotes(article_id, speaker)
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.

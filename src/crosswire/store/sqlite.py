@@ -18,13 +18,29 @@ from typing import Any, Literal
 
 from crosswire import __version__
 from crosswire.errors import StoreError
-from crosswire.records import Article, Duplicate, Failure, Paragraph, Removed
+from crosswire.records import (
+    Article,
+    Duplicate,
+    Entity,
+    Failure,
+    Mention,
+    Paragraph,
+    Quote,
+    Reading,
+    Removed,
+)
 from crosswire.store.migrations import migrate, now
 
 DEFAULT_DB = "crosswire.db"
 ENV_DB = "CROSSWIRE_DB"
 
 SaveResult = Literal["new", "known"]
+
+_QUOTE_COLUMNS = (
+    "kind", "text", "start", "end", "speaker", "speaker_name", "speaker_start", "speaker_end",
+    "cue", "cue_start", "cue_end",
+)  # fmt: skip
+_QUOTE_SQL = tuple(f'"{c}"' for c in _QUOTE_COLUMNS)
 
 _ARTICLE_COLUMNS = (
     "id", "content_hash", "text_hash", "kind", "url", "original_url", "site", "original_site",
@@ -133,6 +149,8 @@ class Store:
             article_id, result = a.id, "new"
         else:
             article_id, result = row["id"], "known"
+        if a.reading is not None and (result == "new" or not self.has_reading(article_id)):
+            self._save_reading(article_id, a.reading)
         self.db.execute(
             "INSERT INTO sources (location, article_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (location, article_id) DO UPDATE SET last_seen = excluded.last_seen",
@@ -141,6 +159,105 @@ class Store:
         # A location that now yields an article has no failure left, whatever it held before.
         self.db.execute("DELETE FROM failures WHERE location = ?", (a.source,))
         return "new" if result == "new" else "known"
+
+    def has_reading(self, article_id: str) -> bool:
+        """Whether the read stage's results are stored for ``article_id``."""
+        row = self.db.execute("SELECT 1 FROM readings WHERE article_id = ?", (article_id,))
+        return row.fetchone() is not None
+
+    def save_reading(self, article_id: str, reading: Reading) -> None:
+        """Store (or replace) the reading of a stored article, in one transaction."""
+        own_tx = not self._in_tx
+        self.begin()
+        try:
+            self._save_reading(article_id, reading)
+        except BaseException:
+            if own_tx:
+                self.rollback()
+            raise
+        if own_tx:
+            self.commit()
+
+    def _save_reading(self, article_id: str, r: Reading) -> None:
+        for table in ("entity_spans", "entities", "quotes", "readings"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - constant table names
+        self.db.execute(
+            "INSERT INTO readings (article_id, read_at, crosswire_version) VALUES (?, ?, ?)",
+            (article_id, now(), __version__),
+        )
+        self.db.executemany(
+            "INSERT INTO entities (article_id, id, name, type, aliases) VALUES (?, ?, ?, ?, ?)",
+            [(article_id, e.id, e.name, e.type, json.dumps(e.aliases)) for e in r.entities],
+        )
+        self.db.executemany(
+            'INSERT OR IGNORE INTO entity_spans (article_id, entity_id, kind, start, "end", text) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, e.id, kind, m.start, m.end, m.text)
+                for e in r.entities
+                for kind, spans in (("mention", e.mentions), ("role", e.roles))
+                for m in spans
+            ],
+        )
+        self.db.executemany(
+            'INSERT INTO quotes (article_id, idx, kind, text, start, "end", speaker, speaker_name, '
+            "speaker_start, speaker_end, cue, cue_start, cue_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    i,
+                    q.kind,
+                    q.text,
+                    q.start,
+                    q.end,
+                    q.speaker,
+                    q.speaker_name,
+                    q.speaker_start,
+                    q.speaker_end,
+                    q.cue,
+                    q.cue_start,
+                    q.cue_end,
+                )
+                for i, q in enumerate(r.quotes)
+            ],
+        )
+
+    def reading(self, article_id: str) -> Reading | None:
+        """The stored reading of ``article_id``, or ``None`` if the read stage has not run."""
+        if not self.has_reading(article_id):
+            return None
+        spans: dict[tuple[str, str], list[Mention]] = {}
+        for row in self.db.execute(
+            'SELECT entity_id, kind, start, "end", text FROM entity_spans WHERE article_id = ? '
+            "ORDER BY start",
+            (article_id,),
+        ):
+            spans.setdefault((row["entity_id"], row["kind"]), []).append(
+                Mention(row["start"], row["end"], row["text"])
+            )
+        entities = [
+            Entity(
+                id=row["id"],
+                name=row["name"],
+                type=row["type"],
+                aliases=json.loads(row["aliases"]),
+                roles=spans.get((row["id"], "role"), []),
+                mentions=spans.get((row["id"], "mention"), []),
+            )
+            for row in self.db.execute(
+                "SELECT id, name, type, aliases FROM entities WHERE article_id = ? ORDER BY rowid",
+                (article_id,),
+            )
+        ]
+        quotes = [
+            Quote(**{k: row[k] for k in _QUOTE_COLUMNS})
+            for row in self.db.execute(
+                f"SELECT {', '.join(_QUOTE_SQL)} FROM quotes WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant column list
+                (article_id,),
+            )
+        ]
+        return Reading(entities=entities, quotes=quotes)
 
     def record_failure(self, failure: Failure) -> None:
         stamp = now()

@@ -1,0 +1,293 @@
+"""Quotations and reported speech with their speakers, as :class:`crosswire.records.Quote`.
+
+Two sources of evidence are combined:
+
+1. The attribution tagger (:mod:`crosswire.read.attribution`, a CRF trained on PolNeAR) marks
+   source, cue and content spans of reported speech, direct or not.
+2. Quote marks (:mod:`crosswire.read.quotemarks`) and the dependency parse
+   (:mod:`crosswire.read.speakers`) find direct quotations the tagger missed, quoted fragments
+   inside reported speech, and paragraphs that continue a quotation with no cue at all.
+
+A quotation that starts a clause (at the paragraph start, or after ":" or ",") is *direct*; one
+that starts mid-clause ("… said troops in Ukraine "would mark a significant escalation"") is a
+*partial* quote inside reported speech; reported speech without quote marks is *indirect*.
+Direct and partial quotes keep their quote marks in ``start``/``end``, as PolNeAR does.
+
+Speakers are then tied to the article's entities: a speaker phrase naming an entity takes its id;
+"he"/"she" take the nearest person named before them; "the agency" the nearest organisation;
+a continuation paragraph takes the speaker of the paragraph before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from crosswire.read.quotemarks import Quoted, find_quoted
+from crosswire.read.speakers import Cue, cues_in, speaker_of
+from crosswire.records import Entity, Quote, QuoteKind
+
+if TYPE_CHECKING:
+    from crosswire.read.nlp import Block
+
+Span = tuple[int, int]
+
+
+class AttributionLike(Protocol):
+    @property
+    def content(self) -> Span: ...
+    @property
+    def cue(self) -> Span | None: ...
+    @property
+    def source(self) -> Span | None: ...
+
+
+_PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
+_GROUP_PRONOUNS = frozenset(("they", "it"))
+_ORG_NOUNS = frozenset(
+    "agency ministry department group organisation organization company firm institute "
+    "centre center office committee council party campaign union bank court army military "
+    "service body network".split()
+)
+_STATE_NOUNS = frozenset("government country nation state regime administration kremlin".split())
+_CLAUSE_OPENERS = frozenset(":,;—–(")
+_BACK_PARAGRAPHS = 2
+_CONTINUATION_COVER = 0.8
+
+
+@dataclass(slots=True)
+class _Item:
+    kind: QuoteKind
+    content: Span
+    cue: Span | None
+    speaker: Span | None
+    block: int
+    from_tagger: bool = False
+
+
+def _quote_kind(block_text: str, q: Quoted) -> QuoteKind:
+    before = block_text[: q.start].rstrip()
+    if not before or before[-1] in _CLAUSE_OPENERS or before[-1] in ".!?":
+        return "direct"
+    return "partial"
+
+
+def _cue_for(block: Block, q: Quoted) -> Cue | None:
+    doc = block.doc
+    inside = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if inside is None:
+        return None
+    sents = {t.sent.start: t.sent for t in (doc[inside.start], doc[inside.end - 1])}
+    best: tuple[int, Cue] | None = None
+    for sent in sents.values():
+        for tok in cues_in(sent):
+            if inside.start <= tok.i < inside.end:
+                continue
+            dist = inside.start - tok.i if tok.i < inside.start else tok.i - inside.end
+            cue = speaker_of(tok)
+            if best is None or (cue.speaker_start is not None, -dist) > (
+                best[1].speaker_start is not None,
+                -best[0],
+            ):
+                best = (dist, cue)
+    return best[1] if best else None
+
+
+def _covers_paragraph(block_text: str, q: Quoted) -> bool:
+    if block_text[: q.start].strip():
+        return False
+    return (q.end - q.start) >= _CONTINUATION_COVER * len(block_text.strip())
+
+
+def _token_span(block: Block, start: int | None, end: int | None) -> Span | None:
+    if start is None or end is None or end <= start:
+        return None
+    span = block.doc[start:end]
+    return block.offsets(span)
+
+
+def _rule_items(blocks: Sequence[Block]) -> list[_Item]:
+    items: list[_Item] = []
+    last_direct: _Item | None = None
+    open_quote_from: int | None = None
+    for block in blocks:
+        text = block.doc.text
+        for q in find_quoted(text):
+            kind = _quote_kind(text, q)
+            cue = _cue_for(block, q)
+            content = (block.start + q.start, block.start + q.end)
+            continues = (
+                cue is None
+                and _covers_paragraph(text, q)
+                and last_direct is not None
+                and (last_direct.block >= block.index - 1 or open_quote_from == block.index - 1)
+            )
+            if cue is not None:
+                item = _Item(
+                    kind=kind,
+                    content=content,
+                    cue=_token_span(block, cue.cue_start, cue.cue_end),
+                    speaker=_token_span(block, cue.speaker_start, cue.speaker_end),
+                    block=block.index,
+                )
+            elif continues and last_direct is not None:
+                item = _Item("direct", content, None, last_direct.speaker, block.index)
+            else:
+                continue
+            items.append(item)
+            if item.kind == "direct":
+                last_direct = item
+            open_quote_from = block.index if not q.closed else open_quote_from
+        if last_direct is not None and last_direct.block < block.index - 1:
+            last_direct = None
+    return items
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _merge(
+    rules: list[_Item], tagged: Sequence[AttributionLike], blocks: Sequence[Block]
+) -> list[_Item]:
+    starts = [b.start for b in blocks]
+
+    def block_of(pos: int) -> int:
+        lo = 0
+        for i, s in enumerate(starts):
+            if s <= pos:
+                lo = i
+        return lo
+
+    merged: list[_Item] = []
+    used: set[int] = set()
+    for att in tagged:
+        inner = [i for i, r in enumerate(rules) if _inside(r.content, att.content)]
+        direct = [i for i in inner if rules[i].kind == "direct"]
+        kind: QuoteKind = "indirect"
+        if direct and _quote_fills(att.content, rules[direct[0]].content, blocks, block_of):
+            kind = "direct"
+        item = _Item(kind, att.content, att.cue, att.source, block_of(att.content[0]), True)
+        merged.append(item)
+        for i in inner:
+            used.add(i)
+            r = rules[i]
+            if kind == "direct" and r.kind == "direct":
+                item.speaker = item.speaker or r.speaker
+                item.cue = item.cue or r.cue
+                continue
+            merged.append(
+                _Item("partial", r.content, att.cue or r.cue, att.source or r.speaker, r.block)
+            )
+    for i, r in enumerate(rules):
+        if i in used or any(_overlaps(r.content, m.content) for m in merged if m.from_tagger):
+            continue
+        merged.append(r)
+    merged.sort(key=lambda it: (it.content[0], it.content[1]))
+    return merged
+
+
+def _quote_fills(content: Span, quote: Span, blocks: Sequence[Block], block_of: object) -> bool:
+    del blocks, block_of
+    outside = (quote[0] - content[0]) + (content[1] - quote[1])
+    return outside <= max(6, (quote[1] - quote[0]) // 10)
+
+
+def _mention_index(entities: Sequence[Entity]) -> list[tuple[int, int, Entity]]:
+    return sorted((m.start, m.end, e) for e in entities for m in e.mentions)
+
+
+def _entity_at(index: list[tuple[int, int, Entity]], span: Span) -> Entity | None:
+    best: tuple[int, Entity] | None = None
+    for s, e, ent in index:
+        if s >= span[1]:
+            break
+        overlap = min(e, span[1]) - max(s, span[0])
+        if overlap > 0 and (best is None or overlap > best[0]):
+            best = (overlap, ent)
+    return best[1] if best else None
+
+
+def _nearest_before(
+    index: list[tuple[int, int, Entity]], pos: int, floor: int, types: frozenset[str]
+) -> Entity | None:
+    found: Entity | None = None
+    for s, _, ent in index:
+        if s >= pos:
+            break
+        if s >= floor and ent.type in types:
+            found = ent
+    return found
+
+
+def _resolve(
+    text: str,
+    span: Span,
+    index: list[tuple[int, int, Entity]],
+    floor: int,
+    previous: Entity | None,
+) -> Entity | None:
+    words = text[span[0] : span[1]].lower().split()
+    if not words:
+        return None
+    if len(words) == 1 and words[0] in _PERSON_PRONOUNS:
+        if previous is not None and previous.type == "PERSON":
+            last_person = _nearest_before(index, span[0], floor, frozenset(("PERSON",)))
+            return last_person or previous
+        return _nearest_before(index, span[0], floor, frozenset(("PERSON",)))
+    if len(words) == 1 and words[0] in _GROUP_PRONOUNS:
+        if previous is not None and previous.type != "PERSON":
+            return previous
+        return None
+    found = _entity_at(index, span)
+    if found is not None:
+        return found
+    if words[0] in ("the", "this", "that") and len(words) <= 4:
+        head = words[-1]
+        if head in _ORG_NOUNS:
+            return _nearest_before(index, span[0], floor, frozenset(("ORG",)))
+        if head in _STATE_NOUNS:
+            return _nearest_before(index, span[0], floor, frozenset(("GPE",)))
+    return None
+
+
+def find_quotes(
+    text: str,
+    blocks: Sequence[Block],
+    entities: Sequence[Entity],
+    tagged: Sequence[AttributionLike],
+) -> list[Quote]:
+    """Quotes of ``text`` (offsets index it), speakers tied to ``entities`` where possible."""
+    items = _merge(_rule_items(blocks), tagged, blocks)
+    index = _mention_index(entities)
+    quotes: list[Quote] = []
+    previous: Entity | None = None
+    for it in items:
+        floor = blocks[max(0, it.block - _BACK_PARAGRAPHS)].start if blocks else 0
+        speaker = (
+            _resolve(text, it.speaker, index, floor, previous) if it.speaker is not None else None
+        )
+        if speaker is not None:
+            previous = speaker
+        s, e = it.content
+        quotes.append(
+            Quote(
+                kind=it.kind,
+                text=text[s:e],
+                start=s,
+                end=e,
+                speaker=speaker.id if speaker else None,
+                speaker_name=text[it.speaker[0] : it.speaker[1]] if it.speaker else None,
+                speaker_start=it.speaker[0] if it.speaker else None,
+                speaker_end=it.speaker[1] if it.speaker else None,
+                cue=text[it.cue[0] : it.cue[1]] if it.cue else None,
+                cue_start=it.cue[0] if it.cue else None,
+                cue_end=it.cue[1] if it.cue else None,
+            )
+        )
+    return quotes
