@@ -8,7 +8,19 @@ from pathlib import Path
 import pytest
 
 from crosswire.errors import StoreError
-from crosswire.records import Article, Document, Duplicate, Failure, Paragraph, Removed, article_id
+from crosswire.records import (
+    Article,
+    Document,
+    Duplicate,
+    Entity,
+    Failure,
+    Mention,
+    Paragraph,
+    Quote,
+    Reading,
+    Removed,
+    article_id,
+)
 from crosswire.store.migrations import MIGRATIONS
 from crosswire.store.sqlite import Store
 
@@ -156,3 +168,71 @@ def test_interrupt_mid_article_keeps_the_batch_but_not_the_half_article(
         )
         assert store.get(first.id).title == first.title
         assert store.integrity_check() == "ok"
+
+
+def _reading(a: Article) -> Reading:
+    text = a.text
+    at = text.find("Seoul")
+    return Reading(
+        entities=[
+            Entity(
+                id="e1",
+                name="South Korea",
+                type="GPE",
+                aliases=["Seoul"],
+                roles=[],
+                mentions=[Mention(at, at + 5, "Seoul")],
+            )
+        ],
+        quotes=[
+            Quote(
+                kind="indirect",
+                text="Moscow",
+                start=text.find("Moscow"),
+                end=text.find("Moscow") + 6,
+                speaker="e1",
+                speaker_name="Seoul",
+                speaker_start=at,
+                speaker_end=at + 5,
+                cue="warned",
+                cue_start=text.find("warned"),
+                cue_end=text.find("warned") + 6,
+            )
+        ],
+    )
+
+
+def test_reading_round_trips(tmp_path: Path) -> None:
+    a = _article()
+    a.reading = _reading(a)
+    with Store(tmp_path / "x.db") as store:
+        assert store.save(a) == "new"
+        assert store.reading(a.id) == a.reading
+
+
+def test_reading_is_added_to_an_article_stored_without_one(tmp_path: Path) -> None:
+    a = _article()
+    with Store(tmp_path / "x.db") as store:
+        store.save(a)
+        assert store.reading(a.id) is None
+        a.reading = _reading(a)
+        assert store.save(a) == "known"
+        assert store.reading(a.id) == a.reading
+        # Saving again neither duplicates nor loses anything.
+        store.save(a)
+        assert store.db.execute("SELECT count(*) FROM quotes").fetchone()[0] == 1
+        assert store.db.execute("SELECT count(*) FROM entity_spans").fetchone()[0] == 1
+
+
+def test_v1_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with Store(path) as store:
+        store.save(_article())
+        store.db.execute("DROP TABLE quotes")
+        store.db.execute("DROP TABLE entity_spans")
+        store.db.execute("DROP TABLE entities")
+        store.db.execute("DROP TABLE readings")
+        store.db.execute("DELETE FROM schema_migrations WHERE version = 2")
+    with Store(path) as store:
+        assert store.counts()["articles"] == 1
+        assert store.reading(_article().id) is None

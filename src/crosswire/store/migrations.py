@@ -112,6 +112,7 @@ def _v2(db: sqlite3.Connection) -> None:
         CREATE TABLE entities (
             article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             id TEXT NOT NULL,
+            idx INTEGER NOT NULL,
             name TEXT NOT NULL,
             type TEXT NOT NULL,
             aliases TEXT NOT NULL DEFAULT '[]',

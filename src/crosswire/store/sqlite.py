@@ -186,8 +186,12 @@ class Store:
             (article_id, now(), __version__),
         )
         self.db.executemany(
-            "INSERT INTO entities (article_id, id, name, type, aliases) VALUES (?, ?, ?, ?, ?)",
-            [(article_id, e.id, e.name, e.type, json.dumps(e.aliases)) for e in r.entities],
+            "INSERT INTO entities (article_id, id, idx, name, type, aliases) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, e.id, i, e.name, e.type, json.dumps(e.aliases))
+                for i, e in enumerate(r.entities)
+            ],
         )
         self.db.executemany(
             'INSERT OR IGNORE INTO entity_spans (article_id, entity_id, kind, start, "end", text) '
@@ -246,7 +250,7 @@ class Store:
                 mentions=spans.get((row["id"], "mention"), []),
             )
             for row in self.db.execute(
-                "SELECT id, name, type, aliases FROM entities WHERE article_id = ? ORDER BY rowid",
+                "SELECT id, name, type, aliases FROM entities WHERE article_id = ? ORDER BY idx",
                 (article_id,),
             )
         ]
