@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from crosswire.read.quotemarks import Quoted, find_quoted
-from crosswire.read.speakers import Cue, cues_in, speaker_of
+from crosswire.read.speakers import Cue, cues_in, is_cue, speaker_of
 from crosswire.records import Entity, Quote, QuoteKind
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from crosswire.read.nlp import Block
 
 Span = tuple[int, int]
@@ -54,6 +56,10 @@ _STATE_NOUNS = frozenset("government country nation state regime administration 
 _CLAUSE_OPENERS = frozenset(":,;—–(")
 _BACK_PARAGRAPHS = 2
 _CONTINUATION_COVER = 0.8
+_MIN_CONTENT_TOKENS = 3
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+_SUBJ_PRONOUNS = frozenset(("he", "she", "it", "they", "we", "i", "you"))
+_BORROWING = frozenset(("conj", "advcl", "xcomp"))
 
 
 @dataclass(slots=True)
@@ -144,6 +150,109 @@ def _rule_items(blocks: Sequence[Block]) -> list[_Item]:
     return items
 
 
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _reported_content(cue: Token) -> tuple[int, int] | None:
+    """Token range of what a cue reports: the complement clause of "said (that) …", or the rest
+    of the sentence around "according to X"."""
+    doc, sent = cue.doc, cue.sent
+    if cue.lower_ == "according":
+        phrase_end = doc[cue.i + 1].right_edge.i + 1
+        if cue.i - sent.start >= sent.end - phrase_end:
+            start, end = _trimmed(doc, sent.start, cue.i)
+        else:
+            start, end = _trimmed(doc, phrase_end, sent.end)
+    else:
+        comps = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i]
+        if comps:
+            start, end = comps[0].left_edge.i, comps[0].right_edge.i + 1
+        elif _clause_follows(cue):
+            # The parser lost the clause ("…, stating 1,500 troops were …" parsed as a
+            # conjunct): take the rest of the sentence.
+            start, end = cue.i + 1, sent.end
+        else:
+            return None
+        while end > start and doc[end - 1].is_punct and doc[end - 1].text not in '"”’»':
+            end -= 1
+    return (start, end) if end - start >= _MIN_CONTENT_TOKENS else None
+
+
+def _clause_follows(cue: Token) -> bool:
+    """Whether the parse hung a cue verb inside the clause it reports ("stating 1,500 troops
+    were …" parsed with "stating" as the subject of "were")."""
+    doc, sent = cue.doc, cue.sent
+    if cue.i + 1 >= sent.end or cue.pos_ != "VERB":
+        return False
+    nxt = doc[cue.i + 1]
+    if nxt.is_punct:
+        return False
+    if nxt.pos_ in ("ADP", "PART", "ADV", "PRON") and nxt.lower_ not in _SUBJ_PRONOUNS:
+        return False
+    ancestors = {a.i for a in cue.ancestors}
+    return any(t.tag_ in _FINITE and t.i in ancestors for t in doc[cue.i + 1 : sent.end])
+
+
+def _reported_items(blocks: Sequence[Block]) -> list[_Item]:
+    """Reported speech read off the parse: "X said (that) …", "…, stating …", "according to X"."""
+    items: list[_Item] = []
+    for block in blocks:
+        for sent in block.doc.sents:
+            for tok in cues_in(sent):
+                content = _reported_content(tok)
+                if content is None:
+                    continue
+                cue = speaker_of(tok)
+                items.append(
+                    _Item(
+                        "indirect",
+                        block.offsets(block.doc[content[0] : content[1]]),
+                        _token_span(block, cue.cue_start, cue.cue_end),
+                        _token_span(block, cue.speaker_start, cue.speaker_end),
+                        block.index,
+                    )
+                )
+    return items
+
+
+def _cue_above(
+    blocks: Sequence[Block], content: Span, block: int
+) -> tuple[Span | None, Span | None]:
+    """The cue verb governing a content span the tagger left without one, and its speaker."""
+    b = blocks[block]
+    span = b.doc.char_span(content[0] - b.start, content[1] - b.start, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    node = span.root
+    while node.head.i != node.i:
+        node = node.head
+        if is_cue(node) and not (span.start <= node.i < span.end):
+            found = speaker_of(node)
+            return (
+                _token_span(b, found.cue_start, found.cue_end),
+                _token_span(b, found.speaker_start, found.speaker_end),
+            )
+    return None, None
+
+
+def _borrowed_speaker(blocks: Sequence[Block], cue: Span, block: int) -> Span | None:
+    """The speaker of a cue verb that has no subject of its own ("… but stated it had …")."""
+    b = blocks[block]
+    tok = b.doc.char_span(cue[0] - b.start, cue[1] - b.start, alignment_mode="expand")
+    if tok is None or not len(tok):
+        return None
+    verb = tok.root
+    if verb.dep_ not in _BORROWING or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    found = speaker_of(verb)
+    return _token_span(b, found.speaker_start, found.speaker_end)
+
+
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -153,7 +262,10 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _merge(
-    rules: list[_Item], tagged: Sequence[AttributionLike], blocks: Sequence[Block]
+    rules: list[_Item],
+    reported: list[_Item],
+    tagged: Sequence[AttributionLike],
+    blocks: Sequence[Block],
 ) -> list[_Item]:
     starts = [b.start for b in blocks]
 
@@ -170,9 +282,16 @@ def _merge(
         inner = [i for i, r in enumerate(rules) if _inside(r.content, att.content)]
         direct = [i for i in inner if rules[i].kind == "direct"]
         kind: QuoteKind = "indirect"
-        if direct and _quote_fills(att.content, rules[direct[0]].content, blocks, block_of):
+        if direct and _quote_fills(att.content, rules[direct[0]].content):
             kind = "direct"
         item = _Item(kind, att.content, att.cue, att.source, block_of(att.content[0]), True)
+        if kind == "indirect":
+            item.content = _widened(item, reported)
+        if item.cue is None:
+            item.cue, speaker = _cue_above(blocks, item.content, item.block)
+            item.speaker = item.speaker or speaker
+        if item.speaker is None and item.cue is not None:
+            item.speaker = _borrowed_speaker(blocks, item.cue, item.block)
         merged.append(item)
         for i in inner:
             used.add(i)
@@ -188,12 +307,27 @@ def _merge(
         if i in used or any(_overlaps(r.content, m.content) for m in merged if m.from_tagger):
             continue
         merged.append(r)
+    # Reported speech the tagger missed; quotations already found take precedence.
+    for r in reported:
+        if not any(_overlaps(r.content, m.content) for m in merged):
+            merged.append(r)
     merged.sort(key=lambda it: (it.content[0], it.content[1]))
     return merged
 
 
-def _quote_fills(content: Span, quote: Span, blocks: Sequence[Block], block_of: object) -> bool:
-    del blocks, block_of
+def _widened(item: _Item, reported: list[_Item]) -> Span:
+    """The tagger's content, or the parse's when the tagger kept only a scrap of the clause its
+    cue reports (under half of it: "… has about 50 ready-to-fire [nuclear warheads], according
+    to …")."""
+    for r in reported:
+        if r.cue == item.cue and _inside(item.content, r.content):
+            tagged = item.content[1] - item.content[0]
+            if tagged * 2 < r.content[1] - r.content[0]:
+                return r.content
+    return item.content
+
+
+def _quote_fills(content: Span, quote: Span) -> bool:
     outside = (quote[0] - content[0]) + (content[1] - quote[1])
     return outside <= max(6, (quote[1] - quote[0]) // 10)
 
@@ -203,14 +337,16 @@ def _mention_index(entities: Sequence[Entity]) -> list[tuple[int, int, Entity]]:
 
 
 def _entity_at(index: list[tuple[int, int, Entity]], span: Span) -> Entity | None:
-    best: tuple[int, Entity] | None = None
-    for s, e, ent in index:
-        if s >= span[1]:
-            break
-        overlap = min(e, span[1]) - max(s, span[0])
-        if overlap > 0 and (best is None or overlap > best[0]):
-            best = (overlap, ent)
-    return best[1] if best else None
+    """The entity a speaker phrase names: its first person, else the first entity in it.
+
+    A speaker phrase may carry other names in its modifiers and appositions ("US Defense
+    Secretary Lloyd Austin", "Alexander Kovalenko, an observer with the Information Resistance
+    group"); the person is the speaker. Without a person, the phrase's first name is the body
+    that speaks ("South Korea's spy agency").
+    """
+    inside = [ent for s, e, ent in index if s < span[1] and span[0] < e]
+    people = [ent for ent in inside if ent.type == "PERSON"]
+    return people[0] if people else (inside[0] if inside else None)
 
 
 def _nearest_before(
@@ -263,7 +399,7 @@ def find_quotes(
     tagged: Sequence[AttributionLike],
 ) -> list[Quote]:
     """Quotes of ``text`` (offsets index it), speakers tied to ``entities`` where possible."""
-    items = _merge(_rule_items(blocks), tagged, blocks)
+    items = _merge(_rule_items(blocks), _reported_items(blocks), tagged, blocks)
     index = _mention_index(entities)
     quotes: list[Quote] = []
     previous: Entity | None = None

@@ -27,7 +27,7 @@ CUE_LEMMAS = frozenset(_CUE_WORDS.split())
 """Lemmas that introduce speech, writing or belief: the open-class part of attribution cues."""
 
 _SUBJECTS = ("nsubj", "nsubjpass")
-_CLIMB = ("advcl", "xcomp", "conj", "ccomp", "acl", "relcl", "pcomp", "prep")
+_CLIMB = ("advcl", "xcomp", "conj", "ccomp", "acl", "relcl", "pcomp", "prep", "csubj")
 _CUT = frozenset(("appos", "relcl", "acl", "punct", "cc", "conj", "prep", "advcl"))
 
 
@@ -78,7 +78,7 @@ def _subject(verb: Token) -> Token | None:
                 return node.head
         if node.dep_ in ("agent",):
             return None
-        node = node.head if node.dep_ in _CLIMB and node.head is not node else None
+        node = node.head if node.dep_ in _CLIMB and node.head.i != node.i else None
     return None
 
 

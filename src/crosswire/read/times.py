@@ -70,7 +70,7 @@ class TimeExpression:
 def _tense(ent: Span) -> Literal["past", "future"] | None:
     """The tense of the verb the expression hangs from, when the parse shows one."""
     head = ent.root.head
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     if any(c.lower_ in _FUTURE_AUX for c in auxes) or (
