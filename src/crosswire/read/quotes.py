@@ -311,8 +311,27 @@ def _merge(
     for r in reported:
         if not any(_overlaps(r.content, m.content) for m in merged):
             merged.append(r)
-    merged.sort(key=lambda it: (it.content[0], it.content[1]))
-    return merged
+    return _one_per_content(merged, blocks)
+
+
+def _one_per_content(items: list[_Item], blocks: Sequence[Block]) -> list[_Item]:
+    """One item per quoted span: where the tagger tied one content to two cues, the nearer cue
+    (in the same paragraph, then by distance) wins."""
+
+    def distance(it: _Item) -> tuple[bool, bool, int]:
+        if it.cue is None:
+            return True, True, 0
+        home = blocks[it.block]
+        elsewhere = not (home.start <= it.cue[0] < home.end)
+        gap = max(it.cue[0] - it.content[1], it.content[0] - it.cue[1], 0)
+        return elsewhere, it.speaker is None, gap
+
+    best: dict[tuple[str, Span], _Item] = {}
+    for it in items:
+        key = (it.kind, it.content)
+        if key not in best or distance(it) < distance(best[key]):
+            best[key] = it
+    return sorted(best.values(), key=lambda it: (it.content[0], it.content[1]))
 
 
 def _widened(item: _Item, reported: list[_Item]) -> Span:
