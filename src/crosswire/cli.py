@@ -163,7 +163,8 @@ extract.epilog = EPILOG_PATHS
     "--plain",
     is_flag=True,
     help="Take each input as clean article text: no extraction, offsets index the input "
-    "unchanged (for scoring against annotated corpora). Paragraphs are its lines.",
+    "unchanged (for scoring against annotated corpora). Paragraphs are its lines. A .jsonl "
+    'file holds one {"id", "text"} object per line; each output carries its id.',
 )
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
 def analyze(
@@ -188,6 +189,7 @@ def analyze(
       crosswire analyze page.html --pretty
       crosswire analyze story.txt | jq '.quotes[] | [.speaker_name, .text]'
       crosswire analyze --plain clean.txt
+      crosswire analyze --plain texts.jsonl     # {"id": ..., "text": ...} per line
     """
     failed = 0
     options = _options(max_bytes, timeout, workers, read=True, plain=plain)

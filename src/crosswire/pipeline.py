@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from crosswire.extract import extract
 from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GuardedPool
 from crosswire.ingest.files import DEFAULT_MAX_BYTES, iter_documents
+from crosswire.ingest.jsonl import explode, is_jsonl
 from crosswire.records import Article, Document, Failure
 from crosswire.store.sqlite import Store
 
@@ -40,6 +41,8 @@ def _extract_task(
         from crosswire.extract.verbatim import extract_verbatim
 
         article = extract_verbatim(doc, max_bytes=max_bytes)
+        if doc.record_id is not None:
+            article.id = doc.record_id
     else:
         article = extract(doc, max_bytes=max_bytes)
     if read:
@@ -91,8 +94,22 @@ def extract_documents(
 def extract_paths(
     inputs: Iterable[str], options: Options = Options()
 ) -> Iterator[Article | Failure]:
-    """Articles (or failures) for every document under ``inputs`` (files, folders, ``-``)."""
-    return extract_documents(iter_documents(inputs, max_bytes=options.max_bytes), options)
+    """Articles (or failures) for every document under ``inputs`` (files, folders, ``-``).
+
+    With ``options.plain``, a JSON Lines file (``.jsonl``) holds one text per record.
+    """
+    docs = iter_documents(inputs, max_bytes=options.max_bytes)
+    if options.plain:
+        docs = _records(docs)
+    return extract_documents(docs, options)
+
+
+def _records(docs: Iterable[Document | Failure]) -> Iterator[Document | Failure]:
+    for doc in docs:
+        if isinstance(doc, Document) and is_jsonl(doc.source):
+            yield from explode(doc)
+        else:
+            yield doc
 
 
 @dataclass

@@ -38,6 +38,8 @@ class Document:
     """``html`` or ``text`` when the container says so; ``None`` to sniff."""
     encoding: str | None = None
     """Charset declared by the container (an HTTP header), if any."""
+    record_id: str | None = None
+    """The ``id`` a JSON Lines record gave itself; it becomes the article id."""
     content_hash: str = field(init=False, repr=False, compare=False)
     """sha256 of ``content``, computed once: the store's idempotency key and the article id."""
 
