@@ -195,12 +195,51 @@ class Quote:
     cue_end: int | None = None
 
 
+PlaceKind = Literal["country", "region", "city"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place the article names, with where it is.
+
+    ``name`` is the article's name for it; ``country`` is its ISO 3166-1 alpha-2 code; ``entity``
+    is the id of the entity it geocodes and ``mentions`` that entity's mentions, whose offsets
+    index the full text.
+    """
+
+    name: str
+    lat: float
+    lon: float
+    country: str
+    kind: PlaceKind
+    entity: str | None = None
+    mentions: tuple[Mention, ...] = ()
+
+
+Grain = Literal["day", "week", "month", "quarter", "year", "decade", "duration"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A time expression and its value: ``value`` is an ISO date, week (``2024-W42``), month,
+    year or duration (``P2.5Y``); ``interval`` the first and last day it covers, when a span."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None
+    grain: Grain | None
+    interval: tuple[str, str] | None = None
+
+
 @dataclass(slots=True)
 class Reading:
     """What the read stage found in one article."""
 
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,6 +13,8 @@ Steps, in order (each a small module):
    PolNeAR; the model ships in the package).
 4. :mod:`~crosswire.read.quotes` adds quote-mark evidence, decides direct/partial/indirect and
    ties each speaker to an entity (names, pronouns, descriptions, continuation paragraphs).
+5. :mod:`~crosswire.read.times` normalises time expressions against the publication date.
+6. :mod:`~crosswire.read.places` geocodes places offline (a GeoNames-derived gazetteer).
 """
 
 from __future__ import annotations
@@ -28,26 +30,38 @@ if TYPE_CHECKING:
 __all__ = ["read", "read_article", "read_blocks"]
 
 
-def read_blocks(text: str, blocks: Sequence[Block]) -> Reading:
-    """The reading of ``text`` from its parsed paragraphs."""
+def read_blocks(text: str, blocks: Sequence[Block], published: str | None = None) -> Reading:
+    """The reading of ``text`` from its parsed paragraphs; ``published`` (an ISO date) anchors
+    relative time expressions ("last week")."""
     # Imported here so that `import crosswire.read.nlp` (and the CLI) stay light.
     from crosswire.read.attribution import attribute
     from crosswire.read.entities import find_entities
+    from crosswire.read.places import find_places
     from crosswire.read.quotes import find_quotes
+    from crosswire.read.times import find_times
 
     entities = find_entities(blocks)
     tagged = attribute(blocks)
-    return Reading(entities=entities, quotes=find_quotes(text, blocks, entities, tagged))
+    return Reading(
+        entities=entities,
+        quotes=find_quotes(text, blocks, entities, tagged),
+        times=find_times(blocks, published),
+        places=find_places(blocks, entities),
+    )
 
 
-def read(text: str, paragraphs: Sequence[tuple[int, int]] | None = None) -> Reading:
+def read(
+    text: str,
+    paragraphs: Sequence[tuple[int, int]] | None = None,
+    published: str | None = None,
+) -> Reading:
     """The reading of a clean text; ``paragraphs`` default to its non-blank lines.
 
     Offsets index ``text`` unchanged.
     """
     from crosswire.read.nlp import parse
 
-    return read_blocks(text, parse(text, paragraphs))
+    return read_blocks(text, parse(text, paragraphs), published)
 
 
 def read_article(article: Article) -> Reading:
@@ -58,8 +72,8 @@ def read_article(article: Article) -> Reading:
     and claims count once.
     """
     if article.kind == "plain":
-        return read(article.text)
+        return read(article.text, published=article.published)
     article.set_offsets()
     repeated = {d.paragraph for d in article.duplicates}
     spans = [(p.start, p.end) for i, p in enumerate(article.paragraphs) if i not in repeated]
-    return read(article.text, spans)
+    return read(article.text, spans, article.published)

@@ -20,18 +20,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from crosswire.read.gazetteer import countries_in, country_code, demonym_code, gazetteer
 from crosswire.read.lexicon import DIVISIONS
-from crosswire.records import Entity, Mention
+from crosswire.records import Entity, Mention, Place, PlaceKind
 
 if TYPE_CHECKING:
     from crosswire.read.nlp import Block
 
 __all__ = ["Place", "find_places", "lookup"]
 
-PlaceKind = Literal["country", "region", "city"]
 
 # "State" is no division word for span finding ("Islamic State"), but once an entity is already a
 # place, "Rakhine State" names a region.
@@ -43,24 +42,6 @@ _PAREN = re.compile(r"\([^)]*\)")
 _SEPARATORS = re.compile(r"[-‐‑–.,/]")
 # Letters Unicode does not decompose into a base letter and an accent.
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "ə": "a"})
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A place the article names, with where it is.
-
-    ``name`` is the article's name for it; ``country`` is its ISO 3166-1 alpha-2 code; ``entity``
-    is the id of the entity it geocodes and ``mentions`` that entity's mentions, whose offsets
-    index the full text.
-    """
-
-    name: str
-    lat: float
-    lon: float
-    country: str
-    kind: PlaceKind
-    entity: str | None = None
-    mentions: tuple[Mention, ...] = ()
 
 
 class _Entry(NamedTuple):

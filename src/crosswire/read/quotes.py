@@ -292,6 +292,9 @@ def _merge(
             item.speaker = item.speaker or speaker
         if item.speaker is None and item.cue is not None:
             item.speaker = _borrowed_speaker(blocks, item.cue, item.block)
+        orphan = item.cue is None and item.speaker is None and not inner
+        if orphan and any(_inside(item.content, r.content) for r in reported):
+            continue  # a scrap of a clause the parse attributes whole, with its cue
         merged.append(item)
         for i in inner:
             used.add(i)

@@ -17,16 +17,16 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
+
+from crosswire.records import Grain, TimeExpression
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
     from crosswire.read.nlp import Block
 
-Grain = Literal["day", "week", "month", "quarter", "year", "decade", "duration"]
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -52,19 +52,6 @@ _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DECADE = re.compile(r"^(?:the\s+)?(1[89]\d0|20\d0)s$")
 _AGO = re.compile(r"^(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
                   r"(?P<unit>day|week|month|year)s?\s+ago$")  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class TimeExpression:
-    """A time expression and its value: ``value`` is an ISO date, week (``2024-W42``), month,
-    year or duration (``P2.5Y``); ``interval`` the first and last day it covers, when a span."""
-
-    text: str
-    start: int
-    end: int
-    value: str | None
-    grain: Grain | None
-    interval: tuple[str, str] | None = None
 
 
 def _tense(ent: Span) -> Literal["past", "future"] | None:

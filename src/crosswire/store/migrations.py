@@ -151,6 +151,40 @@ def _v2(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(3, "readings: time expressions and places")
+def _v3(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE times (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            value TEXT,
+            grain TEXT,
+            interval_start TEXT,
+            interval_end TEXT,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX times_value ON times(value);
+        CREATE TABLE places (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            lat REAL NOT NULL,
+            lon REAL NOT NULL,
+            country TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity_id TEXT,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX places_country ON places(country)
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.

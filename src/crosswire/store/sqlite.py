@@ -25,9 +25,11 @@ from crosswire.records import (
     Failure,
     Mention,
     Paragraph,
+    Place,
     Quote,
     Reading,
     Removed,
+    TimeExpression,
 )
 from crosswire.store.migrations import migrate, now
 
@@ -179,7 +181,7 @@ class Store:
             self.commit()
 
     def _save_reading(self, article_id: str, r: Reading) -> None:
-        for table in ("entity_spans", "entities", "quotes", "readings"):
+        for table in ("entity_spans", "entities", "quotes", "times", "places", "readings"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - constant table names
         self.db.execute(
             "INSERT INTO readings (article_id, read_at, crosswire_version) VALUES (?, ?, ?)",
@@ -226,6 +228,35 @@ class Store:
                 for i, q in enumerate(r.quotes)
             ],
         )
+        self._save_times_places(article_id, r)
+
+    def _save_times_places(self, article_id: str, r: Reading) -> None:
+        self.db.executemany(
+            'INSERT INTO times (article_id, idx, text, start, "end", value, grain, '
+            "interval_start, interval_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    i,
+                    t.text,
+                    t.start,
+                    t.end,
+                    t.value,
+                    t.grain,
+                    t.interval[0] if t.interval else None,
+                    t.interval[1] if t.interval else None,
+                )
+                for i, t in enumerate(r.times)
+            ],
+        )
+        self.db.executemany(
+            "INSERT INTO places (article_id, idx, name, lat, lon, country, kind, entity_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, i, p.name, p.lat, p.lon, p.country, p.kind, p.entity)
+                for i, p in enumerate(r.places)
+            ],
+        )
 
     def reading(self, article_id: str) -> Reading | None:
         """The stored reading of ``article_id``, or ``None`` if the read stage has not run."""
@@ -261,7 +292,37 @@ class Store:
                 (article_id,),
             )
         ]
-        return Reading(entities=entities, quotes=quotes)
+        times = [
+            TimeExpression(
+                text=row["text"],
+                start=row["start"],
+                end=row["end"],
+                value=row["value"],
+                grain=row["grain"],
+                interval=(row["interval_start"], row["interval_end"])
+                if row["interval_start"] is not None
+                else None,
+            )
+            for row in self.db.execute(
+                "SELECT * FROM times WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
+        ]
+        mentions_of = {e.id: tuple(e.mentions) for e in entities}
+        places = [
+            Place(
+                name=row["name"],
+                lat=row["lat"],
+                lon=row["lon"],
+                country=row["country"],
+                kind=row["kind"],
+                entity=row["entity_id"],
+                mentions=mentions_of.get(row["entity_id"], ()),
+            )
+            for row in self.db.execute(
+                "SELECT * FROM places WHERE article_id = ? ORDER BY idx", (article_id,)
+            )
+        ]
+        return Reading(entities=entities, quotes=quotes, times=times, places=places)
 
     def record_failure(self, failure: Failure) -> None:
         stamp = now()
