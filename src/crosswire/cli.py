@@ -180,6 +180,9 @@ def analyze(
       quotes    kind (direct, partial, indirect), text, start, end, speaker
                 (entity id or null), speaker_name/_start/_end (the words naming
                 the speaker here: "she", "a spokesperson"), cue/_start/_end
+      times     text, start, end, value (2024-10-21, 2024-W42, 2024-06, P2.5Y),
+                grain, interval, against the publication date
+      places    name, lat, lon, country (ISO), kind, entity, mentions
 
     All offsets index the object's `text`. A direct or partial quote's span includes its quote
     marks. See docs/output.md.
@@ -406,3 +409,12 @@ def _print_reading(out: Console, reading: Reading) -> None:
                 who = f"{who} ({q.speaker_name})"
             table.add_row(_safe(who), _safe(q.cue or ""), q.kind, _safe(q.text))
         out.print(table)
+    if reading.times:
+        out.print()
+        when = ", ".join(f"{_safe(t.text)} → {t.value}" for t in reading.times)
+        out.print(f"[bold]Times[/bold]  {when}")
+    if reading.places:
+        places = ", ".join(
+            f"{_safe(p.name)} ({p.country} {p.lat:.2f},{p.lon:.2f})" for p in reading.places
+        )
+        out.print(f"[bold]Places[/bold]  {places}")
