@@ -158,3 +158,83 @@ def test_repeated_summary_counts_once(record: dict[str, Any]) -> None:
     assert spans
     for q in record["quotes"]:
         assert not any(s <= q["start"] < e for s, e in spans)
+
+
+def _line_of(record: dict[str, Any], offset: int) -> int | None:
+    for p in record["paragraphs"]:
+        if p["start"] <= offset < p["end"] + 1:
+            return int(p["line"]) if p["line"] is not None else None
+    return None
+
+
+def _claim_items() -> list[tuple[int, str]]:
+    path = SEED / "north-korean-troops.gold.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(c["line"], str(c["value"] or c.get("vague"))) for c in data["claims"]]
+
+
+def _lemmas(text: str) -> set[str]:
+    from crosswire.read.nlp import load
+
+    return {t.lemma_.lower() for t in load()(text) if t.is_alpha and not t.is_stop}
+
+
+@pytest.mark.parametrize(("line", "amount"), _claim_items())
+def test_claim_found(gold: dict[str, Any], record: dict[str, Any], line: int, amount: str) -> None:
+    from crosswire.read.units import unit_after
+
+    (item,) = [
+        c
+        for c in gold["claims"]
+        if c["line"] == line and str(c["value"] or c.get("vague")) == amount
+    ]
+    on_line = [c for c in record["claims"] if _line_of(record, c["start"]) == line]
+    if item["value"] is not None:
+        found = [c for c in on_line if c["value"] == item["value"]]
+    else:
+        found = [c for c in on_line if c["vague"] == item["vague"]]
+    assert found, (item, on_line)
+    (claim,) = found
+    assert claim["approx"] == item.get("approx"), claim
+    unit = unit_after(f"2 {item['unit']}", 1)
+    if unit is not None:  # a unit of measure ("kilometres"): compared normalised
+        assert claim["unit"] == unit[0]
+    else:  # a count: the counted noun, with or without its modifiers
+        assert set(item["unit"].split()) & set((claim["unit"] or "").split()), claim
+    wanted = item["claimant"]
+    names = wanted if isinstance(wanted, list) else [wanted]
+    if wanted is None:
+        assert claim["claimant"] is None and claim["claimant_name"] is None, claim
+    else:
+        as_quote = {"speaker": claim["claimant"], "speaker_name": claim["claimant_name"]}
+        assert any(_speaker_ok(gold, record, as_quote, n) for n in names), claim
+    if "aspect" in item:
+        expected = _lemmas(item["aspect"].split(";")[0])
+        got = _lemmas(" ".join(filter(None, [claim["aspect"], claim["status"], claim["approx"]])))
+        assert len(expected & got) * 2 >= len(expected), (item["aspect"], claim)
+
+
+def test_times(gold: dict[str, Any], record: dict[str, Any]) -> None:
+    for item in gold["times"]:
+        found = [
+            t
+            for t in record["times"]
+            if _line_of(record, t["start"]) == item["line"] and item["text"] in t["text"]
+        ]
+        assert found, item
+        assert found[0]["value"] == item["value"], (item, found[0])
+        if "range" in item:
+            assert found[0]["interval"] == item["range"]
+
+
+def test_places(gold: dict[str, Any], record: dict[str, Any]) -> None:
+    for item in (e for e in gold["entities"] if "geo" in e):
+        geo = item["geo"]
+        found = [p for p in record["places"] if p["name"] == item["name"]]
+        assert found, (item["name"], [p["name"] for p in record["places"]])
+        place = found[0]
+        assert place["country"] == geo["country"]
+        assert abs(place["lat"] - geo["lat"]) <= geo["tolerance_deg"], place
+        assert abs(place["lon"] - geo["lon"]) <= geo["tolerance_deg"], place

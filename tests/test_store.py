@@ -10,15 +10,18 @@ import pytest
 from crosswire.errors import StoreError
 from crosswire.records import (
     Article,
+    Claim,
     Document,
     Duplicate,
     Entity,
     Failure,
     Mention,
     Paragraph,
+    Place,
     Quote,
     Reading,
     Removed,
+    TimeExpression,
     article_id,
 )
 from crosswire.store.migrations import MIGRATIONS
@@ -205,6 +208,37 @@ def _reading(a: Article) -> Reading:
 def test_reading_round_trips(tmp_path: Path) -> None:
     a = _article()
     a.reading = _reading(a)
+    at = a.text.find("Monday")
+    a.reading.times = [
+        TimeExpression("on Monday", at - 3, at + 6, "2024-10-21", "day"),
+        TimeExpression("last week", 0, 9, "2024-W42", "week", ("2024-10-14", "2024-10-20")),
+    ]
+    mention = a.reading.entities[0].mentions[0]
+    a.reading.places = [Place("Seoul", 37.57, 126.98, "KR", "city", "e1", (mention,))]
+    a.reading.claims = [
+        Claim(
+            value=1500.0,
+            low=1500.0,
+            high=1500.0,
+            vague=None,
+            approx="about",
+            change="~",
+            unit="troops",
+            measure="special forces troops",
+            measure_key="special force troop",
+            aspect="were already in Russia",
+            status="done",
+            claimant="e1",
+            claimant_name="Seoul",
+            time="2024-10-21",
+            text="about 1,500",
+            start=0,
+            end=11,
+            sentence="Seoul warned Moscow on Monday.",
+            sentence_start=0,
+            sentence_end=30,
+        )
+    ]
     with Store(tmp_path / "x.db") as store:
         assert store.save(a) == "new"
         assert store.reading(a.id) == a.reading

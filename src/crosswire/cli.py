@@ -183,6 +183,9 @@ def analyze(
       times     text, start, end, value (2024-10-21, 2024-W42, 2024-06, P2.5Y),
                 grain, interval, against the publication date
       places    name, lat, lon, country (ISO), kind, entity, mentions
+      claims    value or low/high, vague, approx (the hedge), change, unit,
+                measure, aspect, status, claimant (entity id), claimant_name,
+                time, start, end, sentence
 
     All offsets index the object's `text`. A direct or partial quote's span includes its quote
     marks. See docs/output.md.
@@ -408,6 +411,13 @@ def _print_reading(out: Console, reading: Reading) -> None:
             if q.speaker and q.speaker_name and q.speaker_name != who:
                 who = f"{who} ({q.speaker_name})"
             table.add_row(_safe(who), _safe(q.cue or ""), q.kind, _safe(q.text))
+        out.print(table)
+    if reading.claims:
+        out.print()
+        table = Table("claimant", "number", "measure", "aspect", box=box.SIMPLE, title="Claims")
+        for c in reading.claims:
+            who = names.get(c.claimant or "") or c.claimant_name or "(the article)"
+            table.add_row(_safe(who), _safe(c.text), _safe(c.measure or ""), _safe(c.aspect or ""))
         out.print(table)
     if reading.times:
         out.print()

@@ -233,6 +233,43 @@ class TimeExpression:
 
 
 @dataclass(slots=True)
+class Claim:
+    """A number someone puts forward, with what it counts and who says so.
+
+    ``value`` is the number (``None`` for a range or a vague amount, which set ``low``/``high``);
+    ``change`` follows NewsQuant: ``=`` exact, ``~`` hedged, ``>``/``<`` a bound, ``up``/``down``.
+    ``unit`` is the normalised unit ("km", "%", "USD") or, for a plain count, the counted noun.
+    ``measure`` is the thing measured as written, ``measure_key`` the same in lowercase lemmas
+    for lining claims up; ``aspect`` the predicate as written ("had already been sent") and
+    ``status`` what it says of the number: ``done``, ``expected``, ``planned`` or ``None``.
+    ``claimant`` is the entity id of whoever is quoted saying it (``claimant_name`` their words),
+    both ``None`` in the article's own voice; ``time`` the value of a time expression in the
+    same sentence. Offsets index ``Article.text``.
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    vague: str | None
+    approx: str | None
+    change: str
+    unit: str | None
+    measure: str | None
+    measure_key: str | None
+    aspect: str | None
+    status: str | None
+    claimant: str | None
+    claimant_name: str | None
+    time: str | None
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(slots=True)
 class Reading:
     """What the read stage found in one article."""
 
@@ -240,6 +277,7 @@ class Reading:
     quotes: list[Quote] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,6 +15,8 @@ Steps, in order (each a small module):
    ties each speaker to an entity (names, pronouns, descriptions, continuation paragraphs).
 5. :mod:`~crosswire.read.times` normalises time expressions against the publication date.
 6. :mod:`~crosswire.read.places` geocodes places offline (a GeoNames-derived gazetteer).
+7. :mod:`~crosswire.read.quantities` finds numbers with units and hedges, and
+   :mod:`~crosswire.read.claims` turns them into claims: measure, aspect, claimant, time.
 """
 
 from __future__ import annotations
@@ -35,18 +37,22 @@ def read_blocks(text: str, blocks: Sequence[Block], published: str | None = None
     relative time expressions ("last week")."""
     # Imported here so that `import crosswire.read.nlp` (and the CLI) stay light.
     from crosswire.read.attribution import attribute
+    from crosswire.read.claims import find_claims
     from crosswire.read.entities import find_entities
     from crosswire.read.places import find_places
+    from crosswire.read.quantities import find_quantities
     from crosswire.read.quotes import find_quotes
     from crosswire.read.times import find_times
 
     entities = find_entities(blocks)
-    tagged = attribute(blocks)
+    quotes = find_quotes(text, blocks, entities, attribute(blocks))
+    times = find_times(blocks, published)
     return Reading(
         entities=entities,
-        quotes=find_quotes(text, blocks, entities, tagged),
-        times=find_times(blocks, published),
+        quotes=quotes,
+        times=times,
         places=find_places(blocks, entities),
+        claims=find_claims(blocks, find_quantities(blocks), quotes, times),
     )
 
 

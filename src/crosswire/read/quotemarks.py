@@ -54,7 +54,7 @@ def _can_open(text: str, i: int) -> bool:
     if after.isspace():
         return ch == "«"  # French sets guillemets off with spaces: « Nous savons »
     if ch in _SINGLE:
-        return before in _OPEN_BEFORE and (after.isalnum() or after in "…\"“")
+        return before in _OPEN_BEFORE and (after.isalnum() or after in '…"“')
     return before in _OPEN_BEFORE or not before.isalnum()
 
 

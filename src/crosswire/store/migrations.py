@@ -185,6 +185,31 @@ def _v3(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(4, "readings: numeric claims")
+def _v4(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE claims (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            value REAL, low REAL, high REAL,
+            vague TEXT, approx TEXT, change TEXT NOT NULL,
+            unit TEXT, measure TEXT, measure_key TEXT, aspect TEXT, status TEXT,
+            claimant TEXT, claimant_name TEXT, time TEXT,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            sentence TEXT NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX claims_measure ON claims(measure_key)
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.

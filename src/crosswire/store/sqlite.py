@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from crosswire import __version__
 from crosswire.errors import StoreError
 from crosswire.records import (
     Article,
+    Claim,
     Duplicate,
     Entity,
     Failure,
@@ -43,6 +45,9 @@ _QUOTE_COLUMNS = (
     "cue", "cue_start", "cue_end",
 )  # fmt: skip
 _QUOTE_SQL = tuple(f'"{c}"' for c in _QUOTE_COLUMNS)
+_CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+_CLAIM_SQL = ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS)
+_READING_TABLES = ("entity_spans", "entities", "quotes", "times", "places", "claims", "readings")
 
 _ARTICLE_COLUMNS = (
     "id", "content_hash", "text_hash", "kind", "url", "original_url", "site", "original_site",
@@ -181,7 +186,7 @@ class Store:
             self.commit()
 
     def _save_reading(self, article_id: str, r: Reading) -> None:
-        for table in ("entity_spans", "entities", "quotes", "times", "places", "readings"):
+        for table in _READING_TABLES:
             self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - constant table names
         self.db.execute(
             "INSERT INTO readings (article_id, read_at, crosswire_version) VALUES (?, ?, ?)",
@@ -229,6 +234,17 @@ class Store:
             ],
         )
         self._save_times_places(article_id, r)
+        self._save_claims(article_id, r)
+
+    def _save_claims(self, article_id: str, r: Reading) -> None:
+        marks = ", ".join("?" * (len(_CLAIM_COLUMNS) + 2))
+        self.db.executemany(
+            f"INSERT INTO claims (article_id, idx, {_CLAIM_SQL}) VALUES ({marks})",  # noqa: S608 - constant column list
+            [
+                (article_id, i, *(getattr(c, name) for name in _CLAIM_COLUMNS))
+                for i, c in enumerate(r.claims)
+            ],
+        )
 
     def _save_times_places(self, article_id: str, r: Reading) -> None:
         self.db.executemany(
@@ -322,7 +338,14 @@ class Store:
                 "SELECT * FROM places WHERE article_id = ? ORDER BY idx", (article_id,)
             )
         ]
-        return Reading(entities=entities, quotes=quotes, times=times, places=places)
+        claims = [
+            Claim(**{c: row[c] for c in _CLAIM_COLUMNS})
+            for row in self.db.execute(
+                f"SELECT {_CLAIM_SQL} FROM claims WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant column list
+                (article_id,),
+            )
+        ]
+        return Reading(entities=entities, quotes=quotes, times=times, places=places, claims=claims)
 
     def record_failure(self, failure: Failure) -> None:
         stamp = now()
