@@ -128,8 +128,13 @@ def _subject_of_copula(token: Token) -> Token | None:
 def _aspect(verb: Token) -> tuple[str, str | None]:
     """The predicate as written (auxiliaries, adverbs, particles, complements) and its status."""
     doc = verb.doc
-    chain = [verb]
-    node = verb
+    # "is preparing to hire 200 workers": the verbs the predicate is the open complement of
+    # say what is done to the number too.
+    top = verb
+    while top.dep_ == "xcomp" and top.head.i != top.i:
+        top = top.head
+    chain = [top]
+    node = top
     # "are preparing to send", "would end up supporting": follow open complements down.
     while True:
         nxt = [c for c in node.children if c.dep_ in ("xcomp",) and c.i > node.i]
@@ -160,7 +165,7 @@ def _aspect(verb: Token) -> tuple[str, str | None]:
         status: str | None = "planned"
     elif auxes & _FUTURE:
         status = "expected"
-    elif verb.tag_ in ("VBD", "VBN") or auxes & {"had", "has", "have", "was", "were"}:
+    elif top.tag_ in ("VBD", "VBN") or auxes & {"had", "has", "have", "was", "were"}:
         status = "done"
     else:
         status = None
