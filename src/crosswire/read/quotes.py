@@ -318,8 +318,10 @@ def _merge(
 
 
 def _one_per_content(items: list[_Item], blocks: Sequence[Block]) -> list[_Item]:
-    """One item per quoted span: where the tagger tied one content to two cues, the nearer cue
-    (in the same paragraph, then by distance) wins."""
+    """One item per quoted span. Where the tagger tied one content to two cues, the nearer cue
+    (in the same paragraph, then by distance) keeps it; the other cue gets the clause the parse
+    says it reports, if that is a different stretch of text, and is dropped otherwise (a cue
+    paired with someone else's words would put them in the wrong mouth)."""
 
     def distance(it: _Item) -> tuple[bool, bool, int]:
         if it.cue is None:
@@ -329,12 +331,47 @@ def _one_per_content(items: list[_Item], blocks: Sequence[Block]) -> list[_Item]
         gap = max(it.cue[0] - it.content[1], it.content[0] - it.cue[1], 0)
         return elsewhere, it.speaker is None, gap
 
-    best: dict[tuple[str, Span], _Item] = {}
+    groups: dict[tuple[str, Span], list[_Item]] = {}
     for it in items:
-        key = (it.kind, it.content)
-        if key not in best or distance(it) < distance(best[key]):
-            best[key] = it
-    return sorted(best.values(), key=lambda it: (it.content[0], it.content[1]))
+        groups.setdefault((it.kind, it.content), []).append(it)
+    kept: list[_Item] = []
+    losers: list[_Item] = []
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        # The cue whose own clause (by the parse) is these words owns them; else the nearest.
+        owned = [_share(_own_content(blocks, it), it.content) for it in group]
+        ranked = sorted(range(len(group)), key=lambda i: (-owned[i], distance(group[i])))
+        kept.append(group[ranked[0]])
+        losers.extend(group[i] for i in ranked[1:])
+    for it in losers:
+        own = _own_content(blocks, it)
+        if own is not None and not any(_overlaps(own, k.content) for k in kept):
+            it.content, it.kind = own, "indirect"
+            kept.append(it)
+    return sorted(kept, key=lambda it: (it.content[0], it.content[1]))
+
+
+def _share(own: Span | None, content: Span) -> float:
+    if own is None:
+        return 0.0
+    common = min(own[1], content[1]) - max(own[0], content[0])
+    return max(common, 0) / max(content[1] - content[0], 1)
+
+
+def _own_content(blocks: Sequence[Block], item: _Item) -> Span | None:
+    """The clause a cue reports according to the parse, as full-text offsets."""
+    if item.cue is None:
+        return None
+    b = next((b for b in blocks if b.start <= item.cue[0] < b.end), None)
+    if b is None:
+        return None
+    span = b.doc.char_span(item.cue[0] - b.start, item.cue[1] - b.start, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    found = _reported_content(span.root)
+    return b.offsets(b.doc[found[0] : found[1]]) if found else None
 
 
 def _widened(item: _Item, reported: list[_Item]) -> Span:
