@@ -1,0 +1,188 @@
+"""Stories: articles grouped as they arrive, on texts written for these tests.
+
+One optional quality gate reads a slice of ECB+ from ../shared/data and skips without it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from crosswire.connect.features import StoryInput, story_input
+from crosswire.connect.stories import StoryGrouper
+from crosswire.read import read
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
+
+CHILE = [
+    (
+        "chile-1",
+        "2024-03-04",
+        "Magnitude 7.4 earthquake strikes northern Chile near Antofagasta\n"
+        "A magnitude 7.4 earthquake struck northern Chile on Monday near the port city of "
+        "Antofagasta, killing at least 12 people, Chile's emergency office ONEMI said.\n"
+        "Interior Minister Carolina Toha said rescuers were searching collapsed homes in "
+        "Antofagasta and Calama.",
+    ),
+    (
+        "chile-2",
+        "2024-03-05",
+        "Chile quake death toll rises as Antofagasta digs out\n"
+        "Rescuers in Antofagasta pulled survivors from the rubble on Tuesday after Monday's "
+        "magnitude 7.4 earthquake in northern Chile, ONEMI said, raising the toll to 15.\n"
+        "Carolina Toha said aid was reaching Calama.",
+    ),
+]
+JAPAN = [
+    (
+        "japan-1",
+        "2024-09-18",
+        "Strong earthquake hits Japan's Noto peninsula\n"
+        "A magnitude 6.8 earthquake struck the Noto peninsula in Ishikawa, Japan, on Wednesday, "
+        "the Japan Meteorological Agency said, and 3 people were killed in Wajima.\n"
+        "Prime Minister Fumio Kishida said troops were sent to Wajima.",
+    ),
+    (
+        "japan-2",
+        "2024-09-19",
+        "Wajima clears debris after Noto earthquake\n"
+        "Troops cleared roads in Wajima on Thursday, a day after the magnitude 6.8 earthquake "
+        "on the Noto peninsula, the Japan Meteorological Agency said.\n"
+        "Fumio Kishida visited Ishikawa.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict[str, StoryInput]:
+    return {
+        aid: story_input(aid, text, read(text, published=day), day, source=f"{aid}.example")
+        for aid, day, text in CHILE + JAPAN
+    }
+
+
+def _groups(grouper: StoryGrouper) -> set[frozenset[str]]:
+    return {frozenset(s.articles) for s in grouper.stories()}
+
+
+def test_same_event_joins_one_story(inputs: dict[str, StoryInput]) -> None:
+    grouper = StoryGrouper()
+    first = grouper.add(inputs["chile-1"])
+    assert grouper.add(inputs["chile-2"]) == first
+
+
+def test_similar_events_elsewhere_and_later_stay_apart(inputs: dict[str, StoryInput]) -> None:
+    grouper = StoryGrouper()
+    for aid in ("chile-1", "japan-1", "chile-2", "japan-2"):
+        grouper.add(inputs[aid])
+    assert _groups(grouper) == {
+        frozenset({"chile-1", "chile-2"}),
+        frozenset({"japan-1", "japan-2"}),
+    }
+
+
+def test_arrival_order_does_not_change_a_clear_grouping(inputs: dict[str, StoryInput]) -> None:
+    seen = set()
+    for order in itertools.permutations(inputs):
+        grouper = StoryGrouper()
+        for aid in order:
+            grouper.add(inputs[aid])
+        grouper.regroup()
+        seen.add(frozenset(_groups(grouper)))
+    assert len(seen) == 1
+
+
+def test_story_record_has_id_title_dates_and_sources(inputs: dict[str, StoryInput]) -> None:
+    grouper = StoryGrouper()
+    for aid in ("chile-2", "chile-1", "japan-1"):
+        grouper.add(inputs[aid])
+    chile = grouper.stories()[0]
+    assert chile.id == grouper.story_of("chile-1")
+    assert chile.articles == ["chile-2", "chile-1"]
+    assert (chile.first, chile.last) == ("2024-03-04", "2024-03-05")
+    assert "Chile" in chile.title
+    assert chile.sources == ["chile-1.example", "chile-2.example"]
+    assert "Antofagasta" in chile.entities
+
+
+def test_regroup_keeps_the_ids_of_unchanged_stories(inputs: dict[str, StoryInput]) -> None:
+    grouper = StoryGrouper()
+    ids = {aid: grouper.add(item) for aid, item in inputs.items()}
+    grouper.regroup()
+    assert {aid: grouper.story_of(aid) for aid in inputs} == ids
+
+
+def test_a_long_gap_between_dates_keeps_stories_apart() -> None:
+    text = "Floods hit Valencia\nFlash floods in Valencia killed 5 people, Spanish officials said."
+    grouper = StoryGrouper()
+    a = grouper.add(StoryInput("a", text, "2024-01-10", entities=(("Valencia", "GPE", 2),)))
+    b = grouper.add(StoryInput("b", text, "2024-01-11", entities=(("Valencia", "GPE", 2),)))
+    c = grouper.add(StoryInput("c", text, "2024-09-30", entities=(("Valencia", "GPE", 2),)))
+    assert a == b != c
+
+
+def test_adding_an_article_twice_keeps_one_copy() -> None:
+    grouper = StoryGrouper()
+    item = StoryInput("x", "Storm Ciaran hits Brittany\nStorm Ciaran hit Brittany overnight.")
+    assert grouper.add(item) == grouper.add(item)
+    assert [s.articles for s in grouper.stories()] == [["x"]]
+
+
+def test_text_only_inputs_need_no_reading() -> None:
+    grouper = StoryGrouper(use_specifics=False)
+    one = "Apple unveils new iPhone\nApple unveiled its new iPhone in Cupertino on Tuesday."
+    two = "New iPhone unveiled by Apple\nIn Cupertino, Apple unveiled the iPhone on Tuesday."
+    assert grouper.add(story_input("1", one)) == grouper.add(story_input("2", two))
+
+
+def test_regroup_merges_stories_split_by_arrival() -> None:
+    # The bridge arrives last: before it, the two halves share too little to be one story.
+    grouper = StoryGrouper(regroup_from=None)
+    grouper.add(StoryInput("a", "volcano erupts iceland grindavik lava evacuated"))
+    grouper.add(StoryInput("b", "reykjanes fissure magma airport flights keflavik"))
+    bridge = "volcano iceland grindavik lava reykjanes fissure magma keflavik evacuated"
+    grouper.add(StoryInput("c", bridge))
+    grouper.regroup()
+    assert _groups(grouper) == {frozenset({"a", "b", "c"})}
+
+
+def test_every_article_stays_in_exactly_one_story_through_regroups() -> None:
+    import random
+
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
+    vocab = [f"w{i}" for i in range(60)]
+    grouper = StoryGrouper(regroup_from=8)
+    for i in range(120):
+        words = rng.sample(vocab[(i % 6) * 10 : (i % 6) * 10 + 10], 5) + rng.sample(vocab, 4)
+        grouper.add(StoryInput(str(i), " ".join(words)))
+    grouper.regroup()
+    members = [a for s in grouper.stories() for a in s.articles]
+    assert sorted(members, key=int) == [str(i) for i in range(120)]
+    assert all(grouper.story_of(a) == s.id for s in grouper.stories() for a in s.articles)
+
+
+@pytest.mark.skipif(not DATA.exists(), reason="../shared/data is not beside the clone")
+def test_quality_gate_on_an_ecbplus_slice() -> None:
+    """Topics 1-4 of ECB+ (the words alone, no reading, to stay fast): B-cubed F1 floor."""
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if int(r["topic"]) <= 4]
+    grouper = StoryGrouper(0.14, use_specifics=False)
+    for r in rows:
+        grouper.add(story_input(r["doc_id"], r["text"]))
+    grouper.regroup()
+    story = {a: s.id for s in grouper.stories() for a in s.articles}
+    gold = {r["doc_id"]: r["subtopic"] for r in rows}
+    precision = sum(
+        sum(story[b] == story[a] and gold[b] == gold[a] for b in gold)
+        / sum(story[b] == story[a] for b in gold)
+        for a in gold
+    ) / len(gold)
+    recall = sum(
+        sum(story[b] == story[a] and gold[b] == gold[a] for b in gold)
+        / sum(gold[b] == gold[a] for b in gold)
+        for a in gold
+    ) / len(gold)
+    assert 2 * precision * recall / (precision + recall) >= 0.8
