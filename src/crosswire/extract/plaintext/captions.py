@@ -22,7 +22,6 @@ from typing import Any
 __all__ = ["explicit_caption", "implicit_captions"]
 
 
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
