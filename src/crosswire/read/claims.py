@@ -34,6 +34,7 @@ _FUTURE = frozenset(("will", "would", "shall", "'ll", "could", "might", "may"))
 _TIME_UNITS = frozenset(("yr", "month", "week", "day", "h", "min", "s"))
 _KEEP_DEPS = frozenset(("compound", "amod", "nmod", "poss", "nummod"))
 _ATTACH_PREPS = frozenset(("of", "on", "in", "from", "at"))
+_CLAUSES = frozenset(("relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos"))
 _DIMENSIONS = frozenset("long wide high deep tall thick old away across".split())
 
 
@@ -153,7 +154,8 @@ def _aspect(verb: Token) -> tuple[str, str | None]:
     last = chain[-1]
     for c in last.children:
         if c.dep_ in ("dobj", "prep") and c.i > last.i and last.lemma_ != "be":
-            parts.update(t.i for t in c.subtree)
+            # The object's head phrase, not its relative clauses: an aspect stays short.
+            parts.update(t.i for t in c.subtree if not _in_clause(t, c))
             break
     lo, hi = min(parts), max(parts)
     words = [doc[i] for i in range(lo, hi + 1) if i in parts]
@@ -169,7 +171,17 @@ def _aspect(verb: Token) -> tuple[str, str | None]:
         status = "done"
     else:
         status = None
-    return written, status
+    return written.rstrip(" ,;:—–-"), status
+
+
+def _in_clause(token: Token, top: Token) -> bool:
+    """Whether ``token`` sits in a clause hanging below ``top`` (relative, adverbial …)."""
+    node = token
+    while node.i != top.i and node.head.i != node.i:
+        if node.dep_ in _CLAUSES:
+            return True
+        node = node.head
+    return False
 
 
 def _claimant(quotes: Sequence[Quote], start: int, end: int) -> Quote | None:
