@@ -79,3 +79,16 @@ def test_binary_input_is_a_clear_failure(tmp_path: Path) -> None:
     code, (record,) = _run("--plain", str(path))
     assert code == 1
     assert record["id"] is None and "not a text document" in record["errors"][0]
+
+
+def test_a_huge_text_is_read_in_part_and_says_so() -> None:
+    from crosswire.read import read_article
+    from crosswire.records import Article, Paragraph
+
+    line = "The minister said 40 schools would reopen on Monday.\n"
+    text = line * 200
+    article = Article(id="x", source="x", kind="plain", paragraphs=[Paragraph(text, "body")])
+    reading = read_article(article, max_chars=len(line) * 3)
+    assert len(reading.claims) == 3
+    assert all(c.end <= len(line) * 3 for c in reading.claims)
+    assert "only the first" in article.errors[0]
