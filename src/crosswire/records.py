@@ -239,9 +239,10 @@ class Claim:
     ``value`` is the number (``None`` for a range or a vague amount, which set ``low``/``high``);
     ``change`` follows NewsQuant: ``=`` exact, ``~`` hedged, ``>``/``<`` a bound, ``up``/``down``.
     ``unit`` is the normalised unit ("km", "%", "USD") or, for a plain count, the counted noun.
-    ``measure`` is the thing measured as written, ``measure_key`` the same in lowercase lemmas
-    for lining claims up; ``aspect`` the predicate as written ("had already been sent") and
-    ``status`` what it says of the number: ``done``, ``expected``, ``planned`` or ``None``.
+    ``measure`` is the thing measured as written, ``measure_key`` the same in lowercase lemmas,
+    head noun first, for lining claims up; ``aspect`` the predicate as written ("had already
+    been sent") and ``status`` what it says of the number: ``done``, ``expected``, ``planned``
+    or ``None``.
     ``claimant`` is the entity id of whoever is quoted saying it (``claimant_name`` their words),
     both ``None`` in the article's own voice; ``time`` the value of a time expression in the
     same sentence. Offsets index ``Article.text``.

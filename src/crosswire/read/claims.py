@@ -5,7 +5,8 @@ something; incidental numbers ("one of the countries", durations, which are time
 are not claims. For each claim:
 
 - **measure**: the counted noun phrase with its modifiers ("North Korean troops", "casualties on
-  both sides"), as written and in a normalised form (lowercase lemmas) for lining up claims;
+  both sides"), as written and as a key for lining claims up: lowercase lemmas, the head noun's
+  first ("troop north korean");
 - **aspect**: the predicate that says what the number is about, as written ("had already been
   sent", "were already in Russia", "would end up supporting the invasion", "are preparing to
   send"), and a **status** read from it: ``done`` (past or perfect), ``expected`` (a modal
@@ -71,7 +72,9 @@ def _measure(noun: Token, span: Span) -> tuple[str, str]:
         return noun.text, noun.lemma_.lower()
     lo, hi = min(keep), max(keep)
     written = doc[lo : hi + 1].text
-    normal = " ".join(doc[i].lemma_.lower() for i in sorted(keep))
+    # The head first: claims about "soldiers of North Korea" and "soldiers" share their key's
+    # first word.
+    normal = " ".join(doc[i].lemma_.lower() for i in [noun.i, *sorted(keep - {noun.i})])
     return written, normal
 
 
