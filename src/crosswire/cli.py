@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
@@ -31,6 +32,11 @@ from crosswire.ingest.files import DEFAULT_MAX_BYTES, count_documents
 from crosswire.pipeline import Options, extract_paths, ingest
 from crosswire.records import Article, Failure, Reading
 from crosswire.store.sqlite import ENV_DB, Store, default_db_path
+
+if TYPE_CHECKING:
+    from crosswire.connect.corpus import Corpus, StoryDetail
+    from crosswire.connect.lineup import SourcedClaim
+    from crosswire.connect.stories import Story
 
 err = Console(stderr=True)
 
@@ -118,6 +124,8 @@ def main() -> None:
       crosswire ingest pages/ --db news.db   # store a folder of pages
       crosswire list --db news.db            # what is stored
       crosswire show ID --db news.db         # one stored article
+      crosswire stories --db news.db         # articles grouped into stories
+      crosswire story s1 --db news.db        # claims lined up, disagreements
     """
 
 
@@ -428,3 +436,114 @@ def _print_reading(out: Console, reading: Reading) -> None:
             f"{_safe(p.name)} ({p.country} {p.lat:.2f},{p.lon:.2f})" for p in reading.places
         )
         out.print(f"[bold]Places[/bold]  {places}")
+
+
+def _story_record(story: Story, corpus: Corpus) -> dict[str, Any]:
+    record = asdict(story)
+    record["articles"] = [
+        {"id": a, "source": corpus.articles[a].source, "title": corpus.articles[a].title}
+        for a in story.articles
+    ]
+    return record
+
+
+@main.command(name="stories")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per story (JSON Lines).")
+def stories_cmd(db: str, as_json: bool) -> None:
+    """List the stories the stored articles form, largest first.
+
+    Articles are grouped by their words, the people, organisations and places they name, their
+    dates and numbers. Story ids (s1, s2, …) are stable for a given database.
+    """
+    from crosswire.connect.corpus import build_corpus
+
+    with _open_store(db) as store:
+        corpus = build_corpus(store)
+    if as_json:
+        for story in corpus.stories:
+            click.echo(json.dumps(_story_record(story, corpus), ensure_ascii=False))
+        return
+    table = Table("story", "articles", "dates", "title", "sources", box=box.SIMPLE_HEAD)
+    for s in corpus.stories:
+        dates = " – ".join(dict.fromkeys(d for d in (s.first, s.last) if d)) or "?"
+        table.add_row(
+            s.id, str(len(s.articles)), dates, _safe(s.title), _safe(", ".join(s.sources[:4]))
+        )
+    Console().print(table)
+
+
+@main.command(name="story")
+@click.argument("story_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The story as one JSON object.")
+def story_cmd(story_id: str, db: str, as_json: bool) -> None:
+    """Show one story: timeline, claims lined up with disagreements, who said what.
+
+    A disagreement is two claims about the same measure, with the same aspect (both "already
+    sent", say), from different claimants, whose values differ beyond their hedges.
+    """
+    from crosswire.connect.corpus import build_corpus, story_detail
+
+    with _open_store(db) as store:
+        corpus = build_corpus(store)
+    try:
+        detail = story_detail(corpus, story_id)
+    except KeyError as exc:
+        raise click.ClickException(f"no story {story_id!r}; see `crosswire stories`") from exc
+    if as_json:
+        click.echo(json.dumps(_detail_record(detail, corpus), ensure_ascii=False, indent=2))
+        return
+    out = Console()
+    out.print(f"[bold]{_safe(detail.story.title)}[/bold]  [dim]{detail.story.id}[/dim]")
+    out.print()
+    for a in detail.timeline:
+        when = a.published or "????-??-??"
+        out.print(f"[dim]{when:>10}[/dim]  {_safe(a.title or a.source)}  [dim]{a.id}[/dim]")
+    for m in detail.measures:
+        out.print()
+        table = Table("claimant", "number", "aspect", "article", box=box.SIMPLE, title=m.label)
+        for c in m.claims:
+            reading = corpus.readings.get(c.article)
+            names = {e.id: e.name for e in reading.entities} if reading else {}
+            who = names.get(c.claim.claimant or "") or c.claim.claimant_name or "(the article)"
+            table.add_row(_safe(who), _safe(c.claim.text), _safe(c.claim.aspect or ""), c.article)
+        out.print(table)
+        for d in m.disagreements:
+            out.print(f"[bold red]disagreement[/bold red] {_safe(d.why)}")
+    if detail.speakers:
+        out.print()
+        out.print("[bold]Who said what[/bold]")
+        for sp in detail.speakers[:20]:
+            out.print(f"  [bold]{_safe(sp.speaker)}[/bold] ({len(sp.quotes)})")
+            for _, q in sp.quotes[:3]:
+                out.print(f"    {q.kind}: {_safe(q.text[:160])}")
+
+
+def _detail_record(detail: StoryDetail, corpus: Corpus) -> dict[str, Any]:
+    def sourced(c: SourcedClaim) -> dict[str, Any]:
+        return {"article": c.article, **asdict(c.claim)}
+
+    record = _story_record(detail.story, corpus)
+    record["timeline"] = [
+        {"id": a.id, "published": a.published, "title": a.title, "source": a.source}
+        for a in detail.timeline
+    ]
+    record["measures"] = [
+        {
+            "label": m.label,
+            "key": m.key,
+            "claims": [sourced(c) for c in m.claims],
+        }
+        for m in detail.measures
+    ]
+    record["disagreements"] = [
+        {"measure": m.label, "why": d.why, "sides": [sourced(d.a), sourced(d.b)]}
+        for m in detail.measures
+        for d in m.disagreements
+    ]
+    record["who_said_what"] = [
+        {"speaker": s.speaker, "quotes": [{"article": a, **asdict(q)} for a, q in s.quotes]}
+        for s in detail.speakers
+    ]
+    return record

@@ -458,6 +458,12 @@ class Store:
         for row in self.db.execute(sql, params).fetchall():
             yield self._article(row)
 
+    def iter_in_arrival_order(self) -> Iterator[Article]:
+        """Every stored article in the order it was first stored (then by id)."""
+        sql = "SELECT * FROM articles ORDER BY extracted_at, rowid"
+        for row in self.db.execute(sql).fetchall():
+            yield self._article(row)
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for table in ("articles", "sources", "failures", "removed"):

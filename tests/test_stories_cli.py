@@ -1,0 +1,47 @@
+"""`crosswire stories` and `crosswire story`: stories over the stored corpus, claims lined up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from crosswire.cli import main
+
+from conftest import SAMPLES
+
+
+def _db(tmp_path: Path) -> str:
+    db = str(tmp_path / "x.db")
+    result = CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_stories_and_the_seed_disagreement(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    result = CliRunner().invoke(main, ["stories", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    # six unrelated pages: six stories, every article in exactly one
+    assert len(stories) == 6
+    ids = [a["id"] for s in stories for a in s["articles"]]
+    assert len(ids) == len(set(ids)) == 6
+    seed = next(s for s in stories if "North Korea" in s["title"])
+    assert seed["articles"][0]["source"].endswith("north-korean-troops.txt")
+
+    result = CliRunner().invoke(main, ["story", seed["id"], "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    detail = json.loads(result.stdout)
+    (disagreement,) = detail["disagreements"]
+    assert {side["value"] for side in disagreement["sides"]} == {11000, 1500}
+    assert {side["claimant_name"] for side in disagreement["sides"]} == {"Ukraine", "South Korea"}
+    speakers = [s["speaker"] for s in detail["who_said_what"]]
+    assert "Jenny Mathers" in speakers
+
+
+def test_unknown_story_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["story", "s999", "--db", _db(tmp_path)])
+    assert result.exit_code != 0
+    assert "no story 's999'" in result.output
