@@ -329,12 +329,12 @@ def _merge_people(cands: list[_Cand]) -> list[_Cluster]:
     return clusters
 
 
-def _acronym(name: str) -> str:
+def acronym(name: str) -> str:
     words = [w for w in name.replace("-", " ").split() if w.lower() not in FUNCTION_WORDS]
     return "".join(w[0] for w in words if w[:1].isupper()).upper()
 
 
-def _is_acronym(name: str) -> bool:
+def is_acronym(name: str) -> bool:
     bare = name.replace(".", "")
     return 2 <= len(bare) <= 7 and bare.isupper() and bare.isalpha()
 
@@ -343,12 +343,12 @@ def _merge_named(cands: list[_Cand], label: str) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     for c in sorted(cands, key=lambda c: (-len(c.tokens), c.mention.start)):
         found = [k for k in clusters if c.folded in k.forms]
-        if not found and _is_acronym(c.name):
+        if not found and is_acronym(c.name):
             bare = c.name.replace(".", "")
-            found = [k for k in clusters if any(_acronym(x.name) == bare for x in k.cands)]
+            found = [k for k in clusters if any(acronym(x.name) == bare for x in k.cands)]
         if not found and len(c.tokens) > 1:
             found = [k for k in clusters if any(close_names(c.name, f) for f in k.forms)]
-        if len(found) == 1 or (found and not _is_acronym(c.name)):
+        if len(found) == 1 or (found and not is_acronym(c.name)):
             found[0].add(c)
         else:
             clusters.append(_Cluster(label, [c]))
