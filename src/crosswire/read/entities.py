@@ -330,11 +330,13 @@ def _merge_people(cands: list[_Cand]) -> list[_Cluster]:
 
 
 def acronym(name: str) -> str:
+    """The initials a name spells ("Stockholm International Peace Research Institute" → SIPRI)."""
     words = [w for w in name.replace("-", " ").split() if w.lower() not in FUNCTION_WORDS]
     return "".join(w[0] for w in words if w[:1].isupper()).upper()
 
 
 def is_acronym(name: str) -> bool:
+    """Whether a name is written as an acronym ("NATO", "U.N.")."""
     bare = name.replace(".", "")
     return 2 <= len(bare) <= 7 and bare.isupper() and bare.isalpha()
 
