@@ -45,3 +45,29 @@ def test_unknown_story_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["story", "s999", "--db", _db(tmp_path)])
     assert result.exit_code != 0
     assert "no story 's999'" in result.output
+
+
+def test_a_copy_is_grouped_and_never_a_second_source(tmp_path: Path, seed_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    lines = seed_path.read_text(encoding="utf-8").split("\n")
+    (pages / "a-original.txt").write_text("\n".join(lines), encoding="utf-8")
+    # a scraper's copy: its own header, two body paragraphs dropped
+    copy = ["Breaking world news, every hour", *lines[:30], *lines[32:]]
+    (pages / "b-copy.txt").write_text("\n".join(copy), encoding="utf-8")
+    db = str(tmp_path / "x.db")
+    assert CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(pages)]).exit_code == 0
+
+    result = CliRunner().invoke(main, ["duplicates", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    (group,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(group["copies"]) == 1 and group["copies"][0]["reason"]
+
+    stories = CliRunner().invoke(main, ["stories", "--db", db, "--json"]).stdout.splitlines()
+    (story,) = [json.loads(line) for line in stories]
+    detail = json.loads(
+        CliRunner().invoke(main, ["story", story["id"], "--db", db, "--json"]).stdout
+    )
+    counted = {c["article"] for m in detail["measures"] for c in m["claims"]}
+    assert counted == {group["original"]}
+    assert len(detail["disagreements"]) == 1

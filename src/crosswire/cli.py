@@ -547,3 +547,31 @@ def _detail_record(detail: StoryDetail, corpus: Corpus) -> dict[str, Any]:
         for s in detail.speakers
     ]
     return record
+
+
+@main.command(name="duplicates")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per group (JSON Lines).")
+def duplicates_cmd(db: str, as_json: bool) -> None:
+    """List stored articles that copy one another, each group with its original and why.
+
+    Copies are found by shared text (exact, or most of one text's word sequences inside the
+    other's, so added page chrome and dropped or reordered paragraphs do not hide a copy). The
+    original is the one a copy names as its source, else the canonical link's target, else the
+    earliest dated, else the first stored; the rule used is printed with each group.
+    """
+    from crosswire.connect.corpus import build_corpus
+
+    with _open_store(db) as store:
+        corpus = build_corpus(store)
+    groups = corpus.copies.groups()
+    if as_json:
+        for g in groups:
+            click.echo(json.dumps(asdict(g), ensure_ascii=False))
+        return
+    if not groups:
+        err.print("no copies among the stored articles")
+        return
+    out = Console()
+    for g in groups:
+        out.print(_safe(g.explain()))

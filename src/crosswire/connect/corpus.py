@@ -1,5 +1,6 @@
 """Stories over the stored corpus, and one story's detail: timeline, claims lined up with their
-disagreements, and who said what.
+disagreements, and who said what; copies of one article are found first, so that a copy never
+counts as a second source for a claim.
 
 Stories are computed from the store on demand, replaying articles in the order they were first
 stored, so the same database always gives the same stories and story ids. (Keeping the grouper's
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from crosswire.connect.copies import CopyIndex
 from crosswire.connect.features import story_input
 from crosswire.connect.lineup import Measure, SourcedClaim, line_up
 from crosswire.connect.stories import Story, StoryGrouper
@@ -25,6 +27,7 @@ class Corpus:
     stories: list[Story]
     articles: dict[str, Article]
     readings: dict[str, Reading]
+    copies: CopyIndex
 
 
 @dataclass(slots=True)
@@ -52,17 +55,19 @@ def _stored(store: Store) -> Iterator[tuple[Article, Reading | None]]:
 def build_corpus(store: Store) -> Corpus:
     """Group every stored article into stories."""
     grouper = StoryGrouper()
+    copies = CopyIndex()
     articles: dict[str, Article] = {}
     readings: dict[str, Reading] = {}
     for article, reading in _stored(store):
         articles[article.id] = article
+        copies.add(article)
         if reading is not None:
             readings[article.id] = reading
         source = article.original_site or article.site or article.source
         grouper.add(story_input(article.id, article.text, reading, article.published, source))
     if articles:
         grouper.regroup()
-    return Corpus(grouper.stories(), articles, readings)
+    return Corpus(grouper.stories(), articles, readings, copies)
 
 
 def story_detail(corpus: Corpus, story_id: str) -> StoryDetail:
@@ -74,9 +79,11 @@ def story_detail(corpus: Corpus, story_id: str) -> StoryDetail:
         (corpus.articles[a] for a in story.articles),
         key=lambda a: (a.published is None, a.published or "", a.id),
     )
+    # A copy repeats its original's claims: only originals (and articles with no copy) count.
     claims = [
         SourcedClaim(a.id, c)
         for a in timeline
+        if corpus.copies.original_of(a.id) == a.id
         for c in (corpus.readings[a.id].claims if a.id in corpus.readings else [])
     ]
     speakers: dict[str, SpeakerQuotes] = {}
