@@ -26,6 +26,9 @@ all 20:
   standard deviation) over ``--seeds`` orders.
 * ``crosswire, text only``: the same with words alone (no entities, places, dates or numbers),
   its threshold tuned the same way: the ablation.
+* ``crosswire, no evidence``: the full system without the evidence of agreeing and
+  conflicting specifics (``evidence=0``; dates and numbers still count as features), at the
+  threshold that was tuned for it before that evidence existed (0.20).
 * ``crosswire, online only``: the full system without the final ``regroup`` (it still regroups
   by itself at 64, 128 and 256 articles).
 * ``baseline``: scikit-learn ``TfidfVectorizer()`` (defaults) and average-link agglomerative
@@ -62,13 +65,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from crosswire.connect.features import StoryInput, story_input  # noqa: E402
-from crosswire.connect.stories import THRESHOLD, WEIGHTS, StoryGrouper  # noqa: E402
+from crosswire.connect.stories import EVIDENCE, THRESHOLD, WEIGHTS, StoryGrouper  # noqa: E402
 from crosswire.records import Reading  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_CACHE = Path("/tmp/crosswire-bench-stories-readings.pkl")  # noqa: S108
 #: Chosen by ``--tune`` on topics 1-10, like ``THRESHOLD``.
 TEXT_ONLY_THRESHOLD = 0.14
+#: The full system's threshold before conflicting / agreeing specifics were weighed (tuned the
+#: same way then), for the ``no evidence`` ablation.
+NO_EVIDENCE_THRESHOLD = 0.2
 SUBSETS: dict[str, Callable[[int], bool]] = {
     "topics 1-10": lambda t: t <= 10,
     "topics 11-20": lambda t: t > 10,
@@ -143,12 +149,13 @@ def run_crosswire(
     use_specifics: bool = True,
     final_regroup: bool = True,
     weights: Mapping[str, float] = WEIGHTS,
+    evidence: float = EVIDENCE,
 ) -> tuple[dict[str, str], float, int]:
     """Story id per article, grouping time in seconds, and number of stories."""
     order = list(items)
     random.Random(seed).shuffle(order)  # noqa: S311 - arrival orders, not secrets
     t = time.perf_counter()
-    grouper = StoryGrouper(threshold, weights, use_specifics=use_specifics)
+    grouper = StoryGrouper(threshold, weights, use_specifics=use_specifics, evidence=evidence)
     for item in order:
         grouper.add(item)
     if final_regroup:
@@ -201,28 +208,46 @@ def score_crosswire(
 
 def tune(items: Sequence[StoryInput], gold: dict[str, str], seeds: int) -> None:
     """Print mean B-cubed F1 over a grid of thresholds, and for the full system of entity
-    weights, on the given (topics 1-10) articles."""
+    weights and evidence strengths (``EVIDENCE``), on the given (topics 1-10) articles."""
     grid = [round(0.08 + 0.02 * i, 2) for i in range(12)]
-    entity_weights = (None, 1.0, 1.5, 2.0, 2.5, 3.0)
+    # (entity weight, evidence): None is the text-only system.
+    configs: list[tuple[float, float] | None] = [
+        None,
+        (2.0, 0.0),
+        (1.5, EVIDENCE),
+        (2.0, EVIDENCE),
+        (2.5, EVIDENCE),
+        (2.0, 0.5),
+        (2.0, 1.0),
+    ]
+
+    def label(c: tuple[float, float] | None) -> str:
+        return "text only" if c is None else f"entities ×{c[0]:g}, evidence {c[1]:g}"
+
     table = Table(title="tuning on topics 1-10: mean B-cubed F1")
     table.add_column("threshold", justify="right")
-    for e in entity_weights:
-        table.add_column("text only" if e is None else f"entities ×{e:g}", justify="right")
-    best: dict[float | None, tuple[float, float]] = {}
+    for c in configs:
+        table.add_column(label(c), justify="right")
+    best: dict[tuple[float, float] | None, tuple[float, float]] = {}
     for th in track(grid, description="tuning", console=console):
         row = [f"{th:.2f}"]
-        for e in entity_weights:
-            weights = {**WEIGHTS, "e": e} if e is not None else WEIGHTS
+        for c in configs:
+            weights = {**WEIGHTS, "e": c[0]} if c is not None else WEIGHTS
             s = score_crosswire(
-                items, gold, seeds, th, use_specifics=e is not None, weights=weights
+                items,
+                gold,
+                seeds,
+                th,
+                use_specifics=c is not None,
+                weights=weights,
+                evidence=c[1] if c is not None else 0.0,
             )
-            best[e] = max(best.get(e, (0.0, 0.0)), (s["f1"], th))
+            best[c] = max(best.get(c, (0.0, 0.0)), (s["f1"], th))
             row.append(f"{s['f1']:.3f}")
         table.add_row(*row)
     console.print(table)
-    for e, (f1, th) in best.items():
-        label = "text only" if e is None else f"entities ×{e:g}"
-        console.print(f"best for {label}: threshold {th:.2f}, F1 {f1:.3f}")
+    for c, (f1, th) in best.items():
+        console.print(f"best for {label(c)}: threshold {th:.2f}, F1 {f1:.3f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "crosswire, text only": score_crosswire(
                 subset, gold, args.seeds, TEXT_ONLY_THRESHOLD, use_specifics=False
             ),
+            "crosswire, no evidence": score_crosswire(
+                subset, gold, args.seeds, NO_EVIDENCE_THRESHOLD, evidence=0.0
+            ),
             "crosswire, online only": score_crosswire(
                 subset, gold, args.seeds, args.threshold, final_regroup=False
             ),
@@ -284,7 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         table = Table(title=f"{name}: {sub['articles']} articles, {sub['gold_stories']} stories")
         for col in ("system", "precision", "recall", "F1", "stories", "articles/s"):
             table.add_column(col, justify="left" if col == "system" else "right")
-        for system in ("crosswire", "crosswire, text only", "crosswire, online only"):
+        for system in (
+            "crosswire",
+            "crosswire, text only",
+            "crosswire, no evidence",
+            "crosswire, online only",
+        ):
             s = sub[system]
             table.add_row(
                 system,

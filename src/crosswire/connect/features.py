@@ -23,9 +23,21 @@ from dataclasses import dataclass, field
 
 from crosswire.records import EntityType, Reading
 
-__all__ = ["GROUPS", "StoryInput", "Vector", "Vectorizer", "dot", "features", "story_input"]
+__all__ = [
+    "GROUPS",
+    "Slots",
+    "StoryInput",
+    "Vector",
+    "Vectorizer",
+    "dot",
+    "features",
+    "slots",
+    "story_input",
+]
 
 Vector = dict[str, float]
+#: An article's specifics by kind (see :func:`slots`): kind -> the values it reports.
+Slots = dict[str, frozenset[str]]
 
 #: Feature groups, by prefix.
 GROUPS: tuple[str, ...] = ("w", "e", "p", "d", "n")
@@ -202,3 +214,33 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """The dot product of two sparse vectors."""
     # The key-view intersection runs in C over the smaller dict: twice as fast as a lookup loop.
     return sum([a[f] * b[f] for f in a.keys() & b.keys()])
+
+
+#: Units of measure that say nothing about which event is reported (time of day, ages and
+#: durations are written many ways for one event; currency amounts are often background).
+_VAGUE_UNITS = frozenset("p.m a.m pm am gmt ist et d mo wk yr year hours hour min s".split())
+
+
+def slots(item: StoryInput) -> Slots:
+    """The article's specifics by kind, for telling apart two events that share their words:
+    ``day`` the dates of day precision it mentions, and ``n:UNIT`` the numbers it reports per
+    unit (the unit's last word, so "23 Somali pirates" and "23 pirates" are both ``n:pirate``).
+
+    Two articles that give the same kind different values (23 vs 26 pirates, 15 September vs 11
+    November) likely report different events; the same value, likely the same one."""
+    out: dict[str, set[str]] = {}
+    for d in item.dates:
+        if len(d) == 10:
+            out.setdefault("day", set()).add(d)
+    for n in item.numbers:
+        value, _, unit = n.partition(" ")
+        words = [w for w in _WORD.findall(unit.lower()) if w.isalpha()]
+        if not words or value in ("0", "1"):
+            continue
+        head = words[-1]
+        if len(head) < 3 or head in _VAGUE_UNITS:
+            continue
+        out.setdefault(
+            "n:" + (head[:-1] if head.endswith("s") and len(head) > 3 else head), set()
+        ).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
