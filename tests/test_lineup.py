@@ -70,3 +70,17 @@ def test_seed_disagreement() -> None:
     assert len(set(aspects.values())) >= 3  # already sent / planned / expected kept apart
     flagged = {frozenset((d.a.claim.value, d.b.claim.value)) for d in troops.disagreements}
     assert flagged == {frozenset((11000, 1500))}
+
+
+def test_two_outlets_own_figures_can_disagree() -> None:
+    a = _claim("12 people", 12, "")
+    b = _claim("30 people", 30, "")
+    for c in (a, b):
+        c.claimant = c.claimant_name = None
+    same = [SourcedClaim("a1", a, "x.com"), SourcedClaim("a2", b, "x.com")]
+    assert [m.disagreements for m in line_up(same)] == [[]]
+    apart = [SourcedClaim("a1", a, "x.com"), SourcedClaim("a2", b, "y.org")]
+    (measure,) = line_up(apart)
+    assert [d.why for d in measure.disagreements] == [
+        "x.com: 12 people (were sent) vs y.org: 30 people (were sent)"
+    ]

@@ -81,7 +81,7 @@ def story_detail(corpus: Corpus, story_id: str) -> StoryDetail:
     )
     # A copy repeats its original's claims: only originals (and articles with no copy) count.
     claims = [
-        SourcedClaim(a.id, c)
+        SourcedClaim(a.id, c, a.original_site or a.site)
         for a in timeline
         if corpus.copies.original_of(a.id) == a.id
         for c in (corpus.readings[a.id].claims if a.id in corpus.readings else [])

@@ -7,6 +7,8 @@ words that count the same thing ("soldiers", "troops", "personnel"), and the uni
 - claims with the same **status** (``done``: "had already been sent", "were already in Russia";
   ``expected``; ``planned``) are comparable; different statuses are shown side by side, never
   flagged (11,000 already sent and 12,000 expected in total do not contradict each other);
+- two comparable claims must also share a content word of their aspect or measure ("already",
+  "north korean"): the same noun alone ("year") does not make two numbers comparable;
 - two comparable claims from **different claimants** **disagree** when their values, widened by
   their hedges ("some", "about": ±15 %; "at least": open above; exact: ±1 %), do not overlap;
 - vague amounts ("thousands") are listed but never flagged: they are too loose to contradict.
@@ -31,6 +33,8 @@ _SAME_COUNT = {
     "people": "people", "person": "people", "resident": "people", "civilian": "civilians",
     "refugee": "refugees", "migrant": "migrants",
 }  # fmt: skip
+_SHORT = 3
+_GRAMMAR = frozenset("have been were will would could should also than that with from this".split())
 _HEDGED = 0.15
 _EXACT = 0.01
 
@@ -41,6 +45,9 @@ class SourcedClaim:
 
     article: str
     claim: Claim
+    outlet: str | None = None
+    """The site that published the article: the claimant of a number in the article's own
+    voice, so that two outlets' figures can disagree."""
 
 
 @dataclass(slots=True)
@@ -88,7 +95,21 @@ def bounds(claim: Claim) -> tuple[float, float] | None:
 
 
 def _who(c: SourcedClaim) -> str | None:
-    return c.claim.claimant or c.claim.claimant_name
+    return c.claim.claimant or c.claim.claimant_name or c.outlet
+
+
+def _anchors(claim: Claim) -> set[str]:
+    """Content words of a claim's aspect and of its measure besides the head noun: two claims
+    are about the same thing only if they share one."""
+    key = (claim.measure_key or "").split()
+    head = key[0] if key else ""
+    counted = {head, head + "s", head + "es", *(claim.measure or "").lower().split()}
+    words = [w for w in (claim.aspect or "").lower().split() if w not in counted] + key[1:]
+    return {w for w in words if w.isalpha() and len(w) > _SHORT and w not in _GRAMMAR}
+
+
+def _named(c: SourcedClaim) -> str:
+    return c.claim.claimant_name or c.claim.claimant or c.outlet or "?"
 
 
 def line_up(claims: Iterable[SourcedClaim]) -> list[Measure]:
@@ -117,13 +138,14 @@ def _disagreements(members: Sequence[SourcedClaim]) -> list[Disagreement]:
                 continue
             if a.claim.status is None or a.claim.status != b.claim.status:
                 continue
+            if not _anchors(a.claim) & _anchors(b.claim):
+                continue  # the noun alone: "a 10-year contract" vs "a 15-year career"
             ra, rb = bounds(a.claim), bounds(b.claim)
             if ra is None or rb is None or (ra[0] <= rb[1] and rb[0] <= ra[1]):
                 continue
             why = (
-                f"{a.claim.claimant_name or a.claim.claimant}: {a.claim.text} "
-                f"({a.claim.aspect}) vs {b.claim.claimant_name or b.claim.claimant}: "
-                f"{b.claim.text} ({b.claim.aspect})"
+                f"{_named(a)}: {a.claim.text} ({a.claim.aspect}) vs "
+                f"{_named(b)}: {b.claim.text} ({b.claim.aspect})"
             )
             found.append(Disagreement(a, b, why))
     return found
