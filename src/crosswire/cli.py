@@ -178,7 +178,7 @@ extract.epilog = EPILOG_PATHS
 def analyze(
     paths: tuple[str, ...], max_bytes: int, timeout: float, workers: int, plain: bool, pretty: bool
 ) -> None:
-    """Extract articles and read them: entities and quotations, as JSON Lines.
+    """Extract and read articles: entities, quotes, claims, times, places (JSON Lines).
 
     Each object has every field of `crosswire extract` plus:
 
@@ -346,7 +346,7 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
 )
 @click.option("--removed/--no-removed", default=False, help="Also show the removed boilerplate.")
 def show(article_id: str, db: str, as_json: bool, removed: bool) -> None:
-    """Show one stored article: provenance, roles of its paragraphs, removed blocks.
+    """Show one stored article: provenance, paragraph roles, entities, quotes, claims.
 
     ARTICLE_ID may be any unambiguous prefix of the id shown by `crosswire list`, or the path or
     URL the article was ingested from.
