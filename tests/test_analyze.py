@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from crosswire.cli import main
 
+from _checks import assert_offsets_index_text
 from conftest import SAMPLES
 
 STORY = (
@@ -23,26 +24,13 @@ def _run(*args: str) -> tuple[int, list[dict[str, Any]]]:
     return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def _check_offsets(record: dict[str, Any]) -> None:
-    text = record["text"]
-    for q in record["quotes"]:
-        assert text[q["start"] : q["end"]] == q["text"]
-        if q["speaker_start"] is not None:
-            assert text[q["speaker_start"] : q["speaker_end"]] == q["speaker_name"]
-        if q["cue_start"] is not None:
-            assert text[q["cue_start"] : q["cue_end"]] == q["cue"]
-    for e in record["entities"]:
-        for m in e["mentions"] + e["roles"]:
-            assert text[m["start"] : m["end"]] == m["text"]
-
-
 def test_html_page_gets_entities_and_quotes() -> None:
     page = next(SAMPLES.glob("fundus/*.html.gz"))
     code, (record,) = _run(str(page))
     assert code == 0
     assert record["title"] and record["entities"]
     assert {"kind", "speaker", "speaker_name", "cue"} <= set(record["quotes"][0])
-    _check_offsets(record)
+    assert_offsets_index_text(record)
 
 
 def test_plain_offsets_index_the_input_unchanged(tmp_path: Path) -> None:
@@ -51,7 +39,7 @@ def test_plain_offsets_index_the_input_unchanged(tmp_path: Path) -> None:
     code, (record,) = _run("--plain", str(path))
     assert code == 0
     assert record["text"] == STORY and record["kind"] == "plain"
-    _check_offsets(record)
+    assert_offsets_index_text(record)
     berg = next(e for e in record["entities"] if e["name"] == "Anna Berg")
     direct = next(q for q in record["quotes"] if q["kind"] == "direct")
     assert direct["text"] == '"We have no choice,"'

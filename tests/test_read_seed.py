@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from crosswire.cli import main
 
+from _checks import assert_offsets_index_text
 from conftest import SEED
 
 _WORD = re.compile(r"\w+")
@@ -139,16 +140,7 @@ def test_reported_speech_found_with_speaker(
 
 
 def test_offsets_index_text(record: dict[str, Any]) -> None:
-    text = record["text"]
-    for q in record["quotes"]:
-        assert text[q["start"] : q["end"]] == q["text"]
-        if q["speaker_start"] is not None:
-            assert text[q["speaker_start"] : q["speaker_end"]] == q["speaker_name"]
-        if q["cue_start"] is not None:
-            assert text[q["cue_start"] : q["cue_end"]] == q["cue"]
-    for e in record["entities"]:
-        for m in e["mentions"] + e["roles"]:
-            assert text[m["start"] : m["end"]] == m["text"]
+    assert_offsets_index_text(record)
 
 
 def test_repeated_summary_counts_once(record: dict[str, Any]) -> None:

@@ -335,18 +335,18 @@ def _one_per_content(items: list[_Item], blocks: Sequence[Block]) -> list[_Item]
     for it in items:
         groups.setdefault((it.kind, it.content), []).append(it)
     kept: list[_Item] = []
-    losers: list[_Item] = []
+    losers: list[tuple[_Item, Span | None]] = []
     for group in groups.values():
         if len(group) == 1:
             kept.append(group[0])
             continue
         # The cue whose own clause (by the parse) is these words owns them; else the nearest.
-        owned = [_share(_own_content(blocks, it), it.content) for it in group]
+        owns = [_own_content(blocks, it) for it in group]
+        owned = [_share(own, it.content) for own, it in zip(owns, group, strict=True)]
         ranked = sorted(range(len(group)), key=lambda i: (-owned[i], distance(group[i])))
         kept.append(group[ranked[0]])
-        losers.extend(group[i] for i in ranked[1:])
-    for it in losers:
-        own = _own_content(blocks, it)
+        losers.extend((group[i], owns[i]) for i in ranked[1:])
+    for it, own in losers:
         if own is not None and not any(_overlaps(own, k.content) for k in kept):
             it.content, it.kind = own, "indirect"
             kept.append(it)

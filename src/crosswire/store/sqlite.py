@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
@@ -40,13 +40,8 @@ ENV_DB = "CROSSWIRE_DB"
 
 SaveResult = Literal["new", "known"]
 
-_QUOTE_COLUMNS = (
-    "kind", "text", "start", "end", "speaker", "speaker_name", "speaker_start", "speaker_end",
-    "cue", "cue_start", "cue_end",
-)  # fmt: skip
-_QUOTE_SQL = tuple(f'"{c}"' for c in _QUOTE_COLUMNS)
+_QUOTE_COLUMNS = tuple(f.name for f in fields(Quote))
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
-_CLAIM_SQL = ", ".join(f'"{c}"' for c in _CLAIM_COLUMNS)
 _READING_TABLES = ("entity_spans", "entities", "quotes", "times", "places", "claims", "readings")
 
 _ARTICLE_COLUMNS = (
@@ -210,41 +205,29 @@ class Store:
                 for m in spans
             ],
         )
-        self.db.executemany(
-            'INSERT INTO quotes (article_id, idx, kind, text, start, "end", speaker, speaker_name, '
-            "speaker_start, speaker_end, cue, cue_start, cue_end) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    article_id,
-                    i,
-                    q.kind,
-                    q.text,
-                    q.start,
-                    q.end,
-                    q.speaker,
-                    q.speaker_name,
-                    q.speaker_start,
-                    q.speaker_end,
-                    q.cue,
-                    q.cue_start,
-                    q.cue_end,
-                )
-                for i, q in enumerate(r.quotes)
-            ],
-        )
+        self._insert_rows("quotes", _QUOTE_COLUMNS, article_id, r.quotes)
         self._save_times_places(article_id, r)
-        self._save_claims(article_id, r)
+        self._insert_rows("claims", _CLAIM_COLUMNS, article_id, r.claims)
 
-    def _save_claims(self, article_id: str, r: Reading) -> None:
-        marks = ", ".join("?" * (len(_CLAIM_COLUMNS) + 2))
+    def _insert_rows(
+        self, table: str, columns: tuple[str, ...], article_id: str, records: Sequence[object]
+    ) -> None:
+        """One row per record, its fields in ``columns`` (the dataclass's, in order)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * (len(columns) + 2))
         self.db.executemany(
-            f"INSERT INTO claims (article_id, idx, {_CLAIM_SQL}) VALUES ({marks})",  # noqa: S608 - constant column list
-            [
-                (article_id, i, *(getattr(c, name) for name in _CLAIM_COLUMNS))
-                for i, c in enumerate(r.claims)
-            ],
+            f"INSERT INTO {table} (article_id, idx, {names}) VALUES ({marks})",  # noqa: S608 - constant table and columns
+            [(article_id, i, *(getattr(rec, c) for c in columns)) for i, rec in enumerate(records)],
         )
+
+    def _select_rows(
+        self, table: str, columns: tuple[str, ...], article_id: str
+    ) -> list[sqlite3.Row]:
+        names = ", ".join(f'"{c}"' for c in columns)
+        return self.db.execute(
+            f"SELECT {names} FROM {table} WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant table and columns
+            (article_id,),
+        ).fetchall()
 
     def _save_times_places(self, article_id: str, r: Reading) -> None:
         self.db.executemany(
@@ -302,11 +285,8 @@ class Store:
             )
         ]
         quotes = [
-            Quote(**{k: row[k] for k in _QUOTE_COLUMNS})
-            for row in self.db.execute(
-                f"SELECT {', '.join(_QUOTE_SQL)} FROM quotes WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant column list
-                (article_id,),
-            )
+            Quote(**{c: row[c] for c in _QUOTE_COLUMNS})
+            for row in self._select_rows("quotes", _QUOTE_COLUMNS, article_id)
         ]
         times = [
             TimeExpression(
@@ -340,10 +320,7 @@ class Store:
         ]
         claims = [
             Claim(**{c: row[c] for c in _CLAIM_COLUMNS})
-            for row in self.db.execute(
-                f"SELECT {_CLAIM_SQL} FROM claims WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant column list
-                (article_id,),
-            )
+            for row in self._select_rows("claims", _CLAIM_COLUMNS, article_id)
         ]
         return Reading(entities=entities, quotes=quotes, times=times, places=places, claims=claims)
 
