@@ -115,6 +115,25 @@ def test_regroup_keeps_the_ids_of_unchanged_stories(inputs: dict[str, StoryInput
     assert {aid: grouper.story_of(aid) for aid in inputs} == ids
 
 
+def test_a_restored_grouper_goes_on_where_the_stored_one_left_off(
+    inputs: dict[str, StoryInput],
+) -> None:
+    first = StoryGrouper()
+    for aid in ("chile-1", "japan-1"):
+        first.add(inputs[aid])
+    stored = first.assignments()
+    again = StoryGrouper()
+    again.restore((inputs[aid], sid) for aid, sid in stored.items())
+    assert again.assignments() == stored
+    assert again.add(inputs["chile-2"]) == stored["chile-1"]
+    assert again.add(inputs["japan-2"]) == stored["japan-1"]
+    # New stories get ids the restored ones never had.
+    new = again.add(StoryInput("x", "Parliament passes a budget\nThe budget passed on Friday."))
+    assert new not in stored.values()
+    with pytest.raises(RuntimeError):
+        again.restore([])
+
+
 def test_a_long_gap_between_dates_keeps_stories_apart() -> None:
     text = "Floods hit Valencia\nFlash floods in Valencia killed 5 people, Spanish officials said."
     grouper = StoryGrouper()

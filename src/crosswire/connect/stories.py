@@ -440,6 +440,49 @@ class StoryGrouper:
             for m in story.members:
                 self._index_under(story.id, self._docs[m].vec)
 
+    # ------------------------------------------------------------------ persistence
+
+    def restore(self, members: Iterable[tuple[StoryInput, str]]) -> None:
+        """Take back articles already grouped, each with the id of the story it was in.
+
+        This is how a grouper whose stories were stored picks up where it left off: no article
+        is compared again, and the ones added afterwards join these stories or start new ones
+        (with ids after the highest restored). Weights are learnt from all of them first, so
+        the restored vectors are what a regroup would give them. Call once, before :meth:`add`.
+        """
+        if self._docs:
+            raise RuntimeError("restore() must come before any article is added")
+        docs: list[_Doc] = []
+        for item, story_id in members:
+            if item.id in self._seq:
+                continue
+            counts = features(item, self.use_specifics)
+            self._vectorizer.learn(counts)
+            doc = _Doc(item, counts, {}, _day(item.published), story_id)
+            if self.use_specifics:
+                doc.slots = slots(item)
+            self._seq[item.id] = len(self._seq)
+            docs.append(doc)
+        top = 0
+        for doc in docs:
+            doc.vec = self._vectorizer.vector(doc.counts)
+            self._docs[doc.item.id] = doc
+            story = self._stories.get(doc.story)
+            if story is None:
+                story = self._stories[doc.story] = _Story(doc.story, [])
+            story.add(doc)
+            if doc.story[1:].isdigit():
+                top = max(top, int(doc.story[1:]))
+        self._ids = itertools.count(top + 1)
+        self._reindex()
+        if self._next_regroup is not None:
+            while self._next_regroup <= len(self._docs):
+                self._next_regroup *= 2
+
+    def assignments(self) -> dict[str, str]:
+        """Article id → id of the story it is in now, in arrival order."""
+        return {a: self._docs[a].story for a in self._seq}
+
     # ------------------------------------------------------------------ output
 
     def stories(self) -> list[Story]:
