@@ -25,9 +25,20 @@ def _claim(text: str, value: float, who: str, status: str | None = "done", **kw:
     )  # fmt: skip
 
 
-def _flagged(*claims: Claim) -> list[tuple[str, str]]:
-    measures = line_up(SourcedClaim(f"a{i}", c) for i, c in enumerate(claims))
+def _flagged(*claims: Claim, linked: bool = True) -> list[tuple[str, str]]:
+    # Each claim in its own article; ``linked``: its claimant is known across articles.
+    measures = line_up(
+        SourcedClaim(f"a{i}", c, claimant=c.claimant if linked else None)
+        for i, c in enumerate(claims)
+    )
     return [(d.a.claim.text, d.b.claim.text) for m in measures for d in m.disagreements]
+
+
+def test_an_entity_id_names_a_claimant_only_inside_its_article() -> None:
+    # "e1" in two articles is two entities unless corpus linking says they are one.
+    a, b = _claim("11,000", 11000, "e1"), _claim("1,500", 1500, "e1")
+    assert _flagged(a, b, linked=False) == [("11,000", "1,500")]
+    assert _flagged(a, b) == []
 
 
 def test_different_claimants_far_apart_disagree() -> None:

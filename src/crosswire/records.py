@@ -287,3 +287,37 @@ class Reading:
 def article_id(content_hash: str) -> str:
     """Stable article id: the first 16 hex digits of the raw content's sha256."""
     return content_hash[:16]
+
+
+@dataclass(slots=True)
+class StorySummary:
+    """A stored story as lists show it (see ``crosswire.connect.stories.Story`` for how it is
+    made): counts are over its articles; ``copies`` is how many of them copy another article."""
+
+    id: str
+    title: str
+    first: str | None
+    last: str | None
+    articles: int
+    sources: list[str]
+    entities: list[str]
+    copies: int
+    disagreements: int
+    updated_at: str = ""
+
+
+StoryEventKind = Literal["start", "join", "move", "split", "merge"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """One change to the stories: an article ``start``\\s a story or ``join``\\s one; regrouping
+    ``move``\\s articles from ``other`` to ``story``, ``split``\\s ``story`` off ``other``, or
+    ``merge``\\s ``other`` into ``story``. ``articles`` is how many articles changed story."""
+
+    kind: StoryEventKind
+    story: str
+    other: str | None = None
+    article: str | None = None
+    articles: int = 1
+    at: str = ""

@@ -342,6 +342,10 @@ class EntityIndex:
     def _links(self, article_id: str) -> dict[str, str]:
         return {lid: f"c{self._group(o)}" for lid, o in self._by_article[article_id].items()}
 
+    def links(self, article_id: str) -> dict[str, str]:
+        """The article's entity ids → their corpus ids now (empty for an article not added)."""
+        return self._links(article_id) if article_id in self._by_article else {}
+
     def lookup(self, article_id: str, entity_id: str) -> str | None:
         """The corpus id that an article's entity belongs to now, or ``None`` if not indexed."""
         o = self._by_article.get(article_id, {}).get(entity_id)

@@ -48,6 +48,9 @@ class SourcedClaim:
     outlet: str | None = None
     """The site that published the article: the claimant of a number in the article's own
     voice, so that two outlets' figures can disagree."""
+    claimant: str | None = None
+    """The claimant's corpus entity id (:mod:`crosswire.connect.entities`), when known: the
+    same speaker in two articles is one claimant, and never disagrees with itself."""
 
 
 @dataclass(slots=True)
@@ -95,7 +98,12 @@ def bounds(claim: Claim) -> tuple[float, float] | None:
 
 
 def _who(c: SourcedClaim) -> str | None:
-    return c.claim.claimant or c.claim.claimant_name or c.outlet
+    if c.claimant:
+        return c.claimant
+    if c.claim.claimant:
+        # An entity id is the article's own: "e3" in two articles are two different entities.
+        return f"{c.article}#{c.claim.claimant}"
+    return c.claim.claimant_name or c.outlet
 
 
 def _anchors(claim: Claim) -> set[str]:

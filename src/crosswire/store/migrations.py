@@ -210,6 +210,71 @@ def _v4(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(5, "connections: stories with their history, copies, corpus entities")
+def _v5(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            first TEXT, last TEXT,
+            articles INTEGER NOT NULL,
+            sources TEXT NOT NULL,
+            entities TEXT NOT NULL,
+            copies INTEGER NOT NULL,
+            disagreements INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last ON stories(last);
+        CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            seq INTEGER NOT NULL UNIQUE
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+        CREATE TABLE story_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('start', 'join', 'move', 'split', 'merge')),
+            story_id TEXT NOT NULL,
+            other_id TEXT,
+            article_id TEXT,
+            articles INTEGER NOT NULL
+        );
+        CREATE INDEX story_events_story ON story_events(story_id);
+        CREATE TABLE copies (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            original_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            jaccard REAL NOT NULL,
+            containment REAL NOT NULL,
+            reason TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            why TEXT NOT NULL
+        );
+        CREATE INDEX copies_original ON copies(original_id);
+        CREATE TABLE corpus_entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            aliases TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            mentions INTEGER NOT NULL
+        );
+        CREATE INDEX corpus_entities_name ON corpus_entities(name);
+        CREATE TABLE entity_links (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL,
+            corpus_id TEXT NOT NULL,
+            PRIMARY KEY (article_id, entity_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_links_corpus ON entity_links(corpus_id)
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.

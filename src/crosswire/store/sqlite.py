@@ -33,6 +33,7 @@ from crosswire.records import (
     Removed,
     TimeExpression,
 )
+from crosswire.store.connections import Connections
 from crosswire.store.migrations import migrate, now
 
 DEFAULT_DB = "crosswire.db"
@@ -74,6 +75,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._in_tx = False
+        self.connections = Connections(self.db)
 
     # -- transactions -------------------------------------------------------------------------
     def begin(self) -> None:

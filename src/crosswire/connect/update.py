@@ -1,0 +1,216 @@
+"""The connect stage over the store: bring stories, copies and corpus entities up to date with the
+stored articles, and record how the stories changed.
+
+Stories are incremental across runs. The articles grouped by earlier runs are restored into the
+grouper with the stories they are in (:meth:`StoryGrouper.restore`: no article is compared
+again), and the new ones, in the order they were stored, join one of those stories or start
+their own. A regroup (which can split, merge and move, see :mod:`crosswire.connect.stories`)
+follows each run on corpora up to :data:`REGROUP_UP_TO` articles; above that, it comes each time
+the corpus doubles. Every change is an event in the store's ``story_events``: an article
+starting or joining a story, articles moved, a story split off another, two stories merged.
+
+Copies and corpus entities are recomputed over all stored articles in their arrival order: a new
+article can change which article of a group is the original (it may be the one the copies name),
+or join two entities. Both indexes are deterministic in that order, so ids stay stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from crosswire.connect.copies import CopyIndex
+from crosswire.connect.entities import EntityIndex
+from crosswire.connect.features import StoryInput, story_input
+from crosswire.connect.lineup import SourcedClaim, line_up
+from crosswire.connect.stories import Story, StoryGrouper
+from crosswire.records import Article, Claim, StoryEvent, StorySummary
+from crosswire.store.connections import Connected
+from crosswire.store.sqlite import Store
+
+__all__ = [
+    "REGROUP_UP_TO",
+    "ConnectSummary",
+    "connect",
+    "ensure_connected",
+    "sourced_claims",
+    "story_events",
+]
+
+#: Up to this many articles, every run ends with a full regroup (a few seconds at this size).
+REGROUP_UP_TO = 20_000
+
+Progress = Callable[[int, int], None]
+"""Called with (articles done, articles in all) as the stage goes."""
+
+
+@dataclass(slots=True)
+class ConnectSummary:
+    articles: int = 0
+    new: int = 0
+    """Articles put in a story for the first time by this run."""
+    stories: int = 0
+    copies: int = 0
+    """Articles that copy another."""
+    entities: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+
+
+def _source(article: Article) -> str | None:
+    return article.original_site or article.site or article.source
+
+
+def connect(store: Store, progress: Progress | None = None) -> ConnectSummary:
+    """Group the stored articles into stories, find copies and link entities across articles,
+    and store the results (one transaction)."""
+    tables = store.connections
+    before = tables.assignments()
+    total = store.counts()["articles"]
+    grouper = StoryGrouper()
+    copies = CopyIndex()
+    entities = EntityIndex()
+    restored: list[tuple[StoryInput, str]] = []
+    new: list[StoryInput] = []
+    claims: dict[str, list[Claim]] = {}
+    outlets: dict[str, str | None] = {}
+    links: list[tuple[str, str, str]] = []
+    for done, article in enumerate(store.iter_in_arrival_order(), 1):
+        reading = store.reading(article.id)
+        copies.add(article)
+        outlets[article.id] = article.original_site or article.site
+        item = story_input(article.id, article.text, reading, article.published, _source(article))
+        if article.id in before:
+            restored.append((item, before[article.id]))
+        else:
+            new.append(item)
+        if reading is not None:
+            entities.add(article.id, reading.entities)
+            if reading.claims:
+                claims[article.id] = reading.claims
+        if progress is not None:
+            progress(done, total)
+    # Restored in the order they were first grouped, so the next ids and arrival ranks match.
+    rank = {a: i for i, a in enumerate(before)}
+    restored.sort(key=lambda pair: rank[pair[0].id])
+    grouper.restore(restored)
+    for item in new:
+        grouper.add(item)
+    if new and len(rank) + len(new) <= REGROUP_UP_TO:
+        grouper.regroup()
+    after = grouper.assignments()
+    events = story_events(before, after)
+
+    groups = copies.groups()
+    original = {link.copy: g.original for g in groups for link in g.copies}
+    corpus_ids: dict[str, dict[str, str]] = {}
+    for a in after:
+        corpus_ids[a] = entities.links(a)
+        links.extend((a, local, corpus) for local, corpus in corpus_ids[a].items())
+    summaries = [_summary(s, original, claims, outlets, corpus_ids) for s in grouper.stories()]
+    corpus_entities = entities.entities()
+    store.begin()
+    try:
+        tables.replace(Connected(after, summaries, events, groups, corpus_entities, links))
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    return ConnectSummary(
+        articles=len(after),
+        new=len(new),
+        stories=len(summaries),
+        copies=len(original),
+        entities=len(corpus_entities),
+        events=Counter(e.kind for e in events),
+    )
+
+
+def _summary(
+    story: Story,
+    original: Mapping[str, str],
+    claims: Mapping[str, list[Claim]],
+    outlets: Mapping[str, str | None],
+    corpus_ids: Mapping[str, Mapping[str, str]],
+) -> StorySummary:
+    sourced = sourced_claims(story.articles, original, claims, outlets, corpus_ids)
+    disagreements = sum(len(m.disagreements) for m in line_up(sourced)) if sourced else 0
+    return StorySummary(
+        id=story.id,
+        title=story.title,
+        first=story.first,
+        last=story.last,
+        articles=len(story.articles),
+        sources=story.sources,
+        entities=story.entities,
+        copies=sum(a in original for a in story.articles),
+        disagreements=disagreements,
+    )
+
+
+def sourced_claims(
+    articles: Iterable[str],
+    original: Mapping[str, str],
+    claims: Mapping[str, Iterable[Claim]],
+    outlets: Mapping[str, str | None],
+    corpus_ids: Mapping[str, Mapping[str, str]],
+) -> list[SourcedClaim]:
+    """The claims of ``articles`` ready to line up: copies left out (a copy repeats its
+    original's claims, and must not count as a second source), claimants as corpus entities."""
+    return [
+        SourcedClaim(a, c, outlets.get(a), corpus_ids.get(a, {}).get(c.claimant or ""))
+        for a in articles
+        if a not in original
+        for c in claims.get(a, ())
+    ]
+
+
+def story_events(before: Mapping[str, str], after: Mapping[str, str]) -> list[StoryEvent]:
+    """The changes that lead from one assignment of articles to stories to the next.
+
+    A new article starts a story (the first one in a story id never seen before) or joins one.
+    Articles already grouped that changed story are counted per (old, new) pair: a story that is
+    gone with all its articles in one other story was merged into it; articles that went to a
+    new story id were split off; otherwise they moved.
+    """
+    events: list[StoryEvent] = []
+    old_ids = set(before.values())
+    new_ids = set(after.values())
+    flows: dict[str, Counter[str]] = defaultdict(Counter)
+    for a, old in before.items():
+        now = after.get(a)
+        if now is not None and now != old:
+            flows[old][now] += 1
+    for old, targets in flows.items():
+        gone = old not in new_ids
+        if gone and len(targets) == 1:
+            (target,) = targets
+            events.append(StoryEvent("merge", target, old, articles=targets[target]))
+            continue
+        for target, n in targets.items():
+            if target in old_ids:
+                events.append(StoryEvent("move", target, old, articles=n))
+            else:
+                events.append(StoryEvent("split", target, old, articles=n))
+    started: set[str] = set()
+    for a, sid in after.items():
+        if a in before:
+            continue
+        if sid not in old_ids and sid not in started and not _split_target(events, sid):
+            started.add(sid)
+            events.append(StoryEvent("start", sid, article=a))
+        else:
+            events.append(StoryEvent("join", sid, article=a))
+    return events
+
+
+def _split_target(events: list[StoryEvent], story_id: str) -> bool:
+    return any(e.story == story_id and e.kind in ("split", "move") for e in events)
+
+
+def ensure_connected(store: Store, progress: Progress | None = None) -> ConnectSummary | None:
+    """Run :func:`connect` if some stored article is in no story yet (an older database, or an
+    ingest run with connecting turned off)."""
+    if store.connections.unconnected() == 0:
+        return None
+    return connect(store, progress)

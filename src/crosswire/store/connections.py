@@ -1,0 +1,322 @@
+"""What connecting the articles found, kept in the store: stories (with the history of how they
+formed), copies and corpus entities.
+
+The connect stage (:mod:`crosswire.connect.update`) computes these and hands them here in one
+call, written in one transaction: a reader never sees stories from one run and copies from
+another. Story membership is kept with its arrival sequence so that the next run can restore the
+grouper and go on from it; the other tables are replaced whole, since a new article can change
+the original of a copy group or merge two corpus entities.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from crosswire.connect.copies import CopyGroup, CopyLink
+from crosswire.connect.entities import CorpusEntity, CorpusRole
+from crosswire.records import StoryEvent, StorySummary
+from crosswire.store.migrations import now
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOf:
+    """An article's place in a copy group: ``original`` is itself when it is the original."""
+
+    article: str
+    original: str
+    reason: str
+    """Why it is a copy (empty for the original)."""
+    why: str
+    """Why the original was chosen."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """Everything one connect run produced."""
+
+    assignments: Mapping[str, str]
+    """Article id → story id, in arrival order."""
+    stories: Sequence[StorySummary]
+    events: Sequence[StoryEvent]
+    copies: Sequence[CopyGroup]
+    entities: Sequence[CorpusEntity]
+    links: Iterable[tuple[str, str, str]]
+    """(article id, the article's entity id, corpus entity id)."""
+
+
+class Connections:
+    """The connection tables of one SQLite database (see the module docstring)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def replace(self, c: Connected) -> None:
+        """Write one connect run's results in place of the last one's; the caller commits."""
+        stamp = now()
+        seq = {a: i for i, a in enumerate(c.assignments)}
+        self.db.execute("DELETE FROM story_articles")
+        self.db.executemany(
+            "INSERT INTO story_articles (article_id, story_id, seq) VALUES (?, ?, ?)",
+            [(a, s, seq[a]) for a, s in c.assignments.items()],
+        )
+        self.db.execute("DELETE FROM stories")
+        self.db.executemany(
+            "INSERT INTO stories (id, title, first, last, articles, sources, entities, copies, "
+            "disagreements, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s.id, s.title, s.first, s.last, s.articles, json.dumps(s.sources),
+                    json.dumps(s.entities), s.copies, s.disagreements, s.updated_at or stamp,
+                )
+                for s in c.stories
+            ],
+        )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO story_events (at, kind, story_id, other_id, article_id, articles) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.at or stamp, e.kind, e.story, e.other, e.article, e.articles) for e in c.events],
+        )
+        self.db.execute("DELETE FROM copies")
+        self.db.executemany(
+            "INSERT INTO copies (article_id, original_id, kind, jaccard, containment, reason, "
+            "rule, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (k.copy, g.original, k.kind, k.jaccard, k.containment, k.reason, g.rule, g.why)
+                for g in c.copies
+                for k in g.copies
+            ],
+        )
+        self.db.execute("DELETE FROM entity_links")
+        self.db.execute("DELETE FROM corpus_entities")
+        self.db.executemany(
+            "INSERT INTO corpus_entities (id, name, type, aliases, roles, articles, mentions) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
+                    json.dumps([[r.text, list(r.articles)] for r in e.roles], ensure_ascii=False),
+                    len(e.articles), e.mentions,
+                )
+                for e in c.entities
+            ],
+        )  # fmt: skip
+        self.db.executemany(
+            "INSERT INTO entity_links (article_id, entity_id, corpus_id) VALUES (?, ?, ?)",
+            c.links,
+        )
+
+    # -- stories ------------------------------------------------------------------------------
+
+    def assignments(self) -> dict[str, str]:
+        """Article id → story id, in the order the articles were grouped."""
+        rows = self.db.execute("SELECT article_id, story_id FROM story_articles ORDER BY seq")
+        return {r[0]: r[1] for r in rows}
+
+    def unconnected(self) -> int:
+        """How many stored articles are in no story yet."""
+        row = self.db.execute(
+            "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
+        ).fetchone()
+        return int(row[0])
+
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
+        """Stored stories, largest first (ties: most recent first, then id)."""
+        sql = "SELECT * FROM stories ORDER BY articles DESC, last IS NULL, last DESC, id"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (limit, offset)
+        return [_story(r) for r in self.db.execute(sql, params)]
+
+    def story(self, story_id: str) -> StorySummary | None:
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else _story(row)
+
+    def members(self, story_id: str) -> list[str]:
+        """The story's article ids in arrival order."""
+        rows = self.db.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY seq", (story_id,)
+        )
+        return [r[0] for r in rows]
+
+    def listing(self, story_id: str | None = None) -> dict[str, list[dict[str, str | None]]]:
+        """Story id → its articles (``id``, ``source``, ``title``, ``published``, ``site``) in
+        arrival order; ``source`` is where the article was first read from (for JSON Lines
+        input, the record's own id)."""
+        sql = (
+            "SELECT sa.story_id, a.id, a.title, a.published, a.site, "
+            "(SELECT location FROM sources s WHERE s.article_id = a.id "
+            "ORDER BY first_seen, location LIMIT 1) AS source "
+            "FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+        )
+        params: tuple[str, ...] = ()
+        if story_id is not None:
+            sql += " WHERE sa.story_id = ?"
+            params = (story_id,)
+        out: dict[str, list[dict[str, str | None]]] = {}
+        for r in self.db.execute(sql + " ORDER BY sa.seq", params):
+            out.setdefault(r["story_id"], []).append(
+                {
+                    "id": r["id"],
+                    "source": r["source"],
+                    "title": r["title"],
+                    "published": r["published"],
+                    "site": r["site"],
+                }
+            )
+        return out
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def events(self, story_id: str | None = None) -> list[StoryEvent]:
+        """The history of one story (as ``story`` or ``other``), or of all, oldest first."""
+        sql = "SELECT * FROM story_events"
+        params: tuple[str, ...] = ()
+        if story_id is not None:
+            sql += " WHERE story_id = ? OR other_id = ?"
+            params = (story_id, story_id)
+        rows = self.db.execute(sql + " ORDER BY seq", params)
+        return [
+            StoryEvent(
+                r["kind"], r["story_id"], r["other_id"], r["article_id"], r["articles"], r["at"]
+            )
+            for r in rows
+        ]
+
+    # -- copies -------------------------------------------------------------------------------
+
+    def copy_groups(self) -> list[CopyGroup]:
+        """Every stored copy group, in order of the original's arrival."""
+        groups: dict[str, CopyGroup] = {}
+        rows = self.db.execute(
+            "SELECT c.*, sa.seq FROM copies c LEFT JOIN story_articles sa "
+            "ON sa.article_id = c.original_id ORDER BY sa.seq, c.original_id, c.rowid"
+        )
+        for r in rows:
+            g = groups.get(r["original_id"])
+            if g is None:
+                g = groups[r["original_id"]] = CopyGroup(r["original_id"], [], r["rule"], r["why"])
+            g.copies.append(
+                CopyLink(r["article_id"], r["kind"], r["jaccard"], r["containment"], r["reason"])
+            )
+        return list(groups.values())
+
+    def originals(self, article_ids: Iterable[str]) -> dict[str, CopyOf]:
+        """The copy-group place of each of ``article_ids`` that is in a group."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, CopyOf] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT article_id, original_id, reason, why FROM copies "  # noqa: S608 - only placeholders
+                f"WHERE article_id IN ({marks}) OR original_id IN ({marks})",
+                (*chunk, *chunk),
+            ):
+                out[r[0]] = CopyOf(r[0], r[1], r[2], r[3])
+                out.setdefault(r[1], CopyOf(r[1], r[1], "", r[3]))
+        return out
+
+    # -- entities -----------------------------------------------------------------------------
+
+    def entity(self, corpus_id: str) -> CorpusEntity | None:
+        row = self.db.execute("SELECT * FROM corpus_entities WHERE id = ?", (corpus_id,)).fetchone()
+        if row is None:
+            return None
+        articles = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT l.article_id FROM entity_links l "
+                "LEFT JOIN story_articles sa ON sa.article_id = l.article_id "
+                "WHERE l.corpus_id = ? ORDER BY sa.seq",
+                (corpus_id,),
+            )
+        ]
+        return _entity(row, articles)
+
+    def entities(self, limit: int | None = None, offset: int = 0) -> list[tuple[CorpusEntity, int]]:
+        """Corpus entities, most written about first, each with the number of articles naming
+        it (the entity's ``articles`` is left empty: see :meth:`entity`)."""
+        sql = "SELECT * FROM corpus_entities ORDER BY articles DESC, mentions DESC, id"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (limit, offset)
+        return [(_entity(r, []), r["articles"]) for r in self.db.execute(sql, params)]
+
+    def find_entities(self, name: str, limit: int = 20) -> list[CorpusEntity]:
+        """Corpus entities whose name or an alias is ``name`` (case-insensitive), or else
+        those whose name or an alias contains it."""
+        exact = _escape_like(name)
+        for pattern in (exact, f"%{exact}%"):
+            rows = self.db.execute(
+                "SELECT e.* FROM corpus_entities e WHERE lower(e.name) LIKE lower(?) ESCAPE '\\' "
+                "OR EXISTS (SELECT 1 FROM json_each(e.aliases) "
+                "WHERE lower(json_each.value) LIKE lower(?) ESCAPE '\\') "
+                "ORDER BY e.articles DESC, e.id LIMIT ?",
+                (pattern, pattern, limit),
+            ).fetchall()
+            if rows:
+                return [_entity(r, []) for r in rows]
+        return []
+
+    def links(self, article_id: str) -> dict[str, str]:
+        """The article's entity ids → their corpus entity ids."""
+        rows = self.db.execute(
+            "SELECT entity_id, corpus_id FROM entity_links WHERE article_id = ?", (article_id,)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def linked(self, corpus_id: str) -> list[tuple[str, str]]:
+        """(article id, the article's entity id) of every article naming ``corpus_id``."""
+        rows = self.db.execute(
+            "SELECT article_id, entity_id FROM entity_links WHERE corpus_id = ? "
+            "ORDER BY article_id, entity_id",
+            (corpus_id,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _chunks(ids: list[str], size: int = 400) -> Iterable[list[str]]:
+    # SQLite caps the number of host parameters in one statement.
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _story(r: sqlite3.Row) -> StorySummary:
+    return StorySummary(
+        id=r["id"],
+        title=r["title"],
+        first=r["first"],
+        last=r["last"],
+        articles=r["articles"],
+        sources=json.loads(r["sources"]),
+        entities=json.loads(r["entities"]),
+        copies=r["copies"],
+        disagreements=r["disagreements"],
+        updated_at=r["updated_at"],
+    )
+
+
+def _entity(r: sqlite3.Row, articles: list[str]) -> CorpusEntity:
+    return CorpusEntity(
+        id=r["id"],
+        name=r["name"],
+        type=r["type"],
+        aliases=json.loads(r["aliases"]),
+        roles=[CorpusRole(text, tuple(arts)) for text, arts in json.loads(r["roles"])],
+        articles=articles,
+        mentions=r["mentions"],
+    )
