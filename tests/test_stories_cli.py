@@ -71,3 +71,35 @@ def test_a_copy_is_grouped_and_never_a_second_source(tmp_path: Path, seed_path: 
     counted = {c["article"] for m in detail["measures"] for c in m["claims"]}
     assert counted == {group["original"]}
     assert len(detail["disagreements"]) == 1
+
+
+def test_entities_and_one_entity_across_stories(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    result = CliRunner().invoke(main, ["entities", "--db", db, "--json", "-n", "500"])
+    assert result.exit_code == 0, result.output
+    entities = [json.loads(line) for line in result.stdout.splitlines()]
+    us = next(e for e in entities if e["name"] == "United States")
+    assert us["articles"] >= 2 and "US" in us["aliases"]
+
+    result = CliRunner().invoke(main, ["entity", "Zelensk", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    zelensky = json.loads(result.stdout)
+    assert zelensky["name"] == "Volodymyr Zelenskyy"
+    assert any(q["text"].startswith("We know about 10,000") for q in zelensky["quotes"])
+    assert any(c["value"] == 10000 for c in zelensky["claims"])
+
+    result = CliRunner().invoke(main, ["entity", "Nobody Atall", "--db", db])
+    assert result.exit_code != 0 and "no entity" in result.output
+
+
+def test_story_history_and_ingest_summary(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    result = CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(SAMPLES)])
+    assert "6 stories (6 start)" in result.stderr
+    stories = CliRunner().invoke(main, ["stories", "--db", db, "--json"]).stdout.splitlines()
+    sid = json.loads(stories[0])["id"]
+    detail = json.loads(CliRunner().invoke(main, ["story", sid, "--db", db, "--json"]).stdout)
+    assert [e["kind"] for e in detail["history"]] == ["start"]
+    # Ingesting again adds nothing and changes no story.
+    again = CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(SAMPLES)])
+    assert "6 stories (no change)" in again.stderr

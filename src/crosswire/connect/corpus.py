@@ -165,7 +165,10 @@ def entity_detail(store: Store, corpus_id: str, progress: Progress | None = None
     local: dict[str, set[str]] = {}
     for article_id, entity_id in tables.linked(corpus_id):
         local.setdefault(article_id, set()).add(entity_id)
+    copies = tables.originals(entity.articles)
     for article_id in entity.articles:
+        if article_id in copies and copies[article_id].original != article_id:
+            continue  # a copy repeats its original's quotes and numbers
         reading = store.reading(article_id)
         if reading is None:
             continue
