@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README):
-#   make run   – set up, ingest the bundled samples into ./crosswire.db and show them
+#   make run   – set up, ingest the bundled samples into ./crosswire.db, show them and their stories
 #   make test  – set up, lint, type-check and run the tests
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -24,6 +24,8 @@ run: setup
 	$(BIN)/crosswire ingest --db $(DB) samples/
 	$(BIN)/crosswire list --db $(DB)
 	$(BIN)/crosswire show --db $(DB) samples/north-korean-troops.txt
+	$(BIN)/crosswire stories --db $(DB)
+	$(BIN)/crosswire story --db $(DB) samples/north-korean-troops.txt
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

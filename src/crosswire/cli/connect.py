@@ -109,12 +109,13 @@ def stories_cmd(db: str, limit: int | None, as_json: bool) -> None:
 
 
 @main.command(name="story")
-@click.argument("story_id")
+@click.argument("story_id", metavar="ID")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="The story as one JSON object.")
 def story_cmd(story_id: str, db: str, as_json: bool) -> None:
     """Show one story: timeline, claims lined up with disagreements, who said what, copies and
-    how the story formed.
+    how the story formed. ID is a story id (s1), or an article (id, id prefix, or the path or URL
+    it was read from) to show the story it is in.
 
     A disagreement is two claims about the same measure, with the same aspect (both "already
     sent", say), from different claimants, whose values differ beyond their hedges. Copies of an
@@ -124,14 +125,22 @@ def story_cmd(story_id: str, db: str, as_json: bool) -> None:
 
     with open_store(db) as store:
         _connected(store)
+        sid = story_id if store.connections.story(story_id) else _story_of_article(store, story_id)
         try:
-            detail = story_detail(store, story_id)
+            detail = story_detail(store, sid or story_id)
         except KeyError as exc:
             raise click.ClickException(f"no story {story_id!r}; see `crosswire stories`") from exc
     if as_json:
         click.echo(json.dumps(_detail_record(detail), ensure_ascii=False, indent=2))
         return
     _print_detail(detail)
+
+
+def _story_of_article(store: Store, ref: str) -> str | None:
+    try:
+        return store.connections.story_of(store.resolve_id(ref))
+    except KeyError:
+        return None
 
 
 def _print_detail(detail: StoryDetail) -> None:
@@ -201,7 +210,11 @@ def _detail_record(detail: StoryDetail) -> dict[str, Any]:
         }
 
     record = asdict(detail.story)
+    by_id = {a.id: a for a in detail.timeline}
     record["articles"] = [
+        {"id": a, "source": by_id[a].source, "title": by_id[a].title} for a in detail.members
+    ]
+    record["timeline"] = [
         {
             "id": a.id,
             "source": a.source,

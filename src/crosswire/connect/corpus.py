@@ -49,6 +49,8 @@ class SpeakerQuotes:
 @dataclass(slots=True)
 class StoryDetail:
     story: StorySummary
+    members: list[str]
+    """The story's article ids in arrival order."""
     timeline: list[Article]
     """The story's articles by publication date (undated last)."""
     readings: dict[str, Reading]
@@ -116,7 +118,15 @@ def story_detail(store: Store, story_id: str, progress: Progress | None = None) 
                     names[cid] = entity.name
     speakers = _speakers(timeline, readings, corpus_ids, names)
     return StoryDetail(
-        story, timeline, readings, measures, speakers, copies, tables.events(story_id), names
+        story,
+        members,
+        timeline,
+        readings,
+        measures,
+        speakers,
+        copies,
+        tables.events(story_id),
+        names,
     )
 
 
