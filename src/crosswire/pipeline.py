@@ -135,10 +135,30 @@ def ingest(
     ``on_result(result, outcome)`` is called after each document with outcome ``new``, ``known``
     or ``failed`` (for progress display).
     """
+    return store_results(extract_paths(inputs, options), store, options, on_result)
+
+
+def ingest_documents(
+    docs: Iterable[Document | Failure],
+    store: Store,
+    options: Options = Options(),
+    on_result: Callable[[Article | Failure, str], None] | None = None,
+) -> IngestSummary:
+    """Extract and store documents already in memory (an upload, a fetched page)."""
+    return store_results(extract_documents(docs, options), store, options, on_result)
+
+
+def store_results(
+    results: Iterable[Article | Failure],
+    store: Store,
+    options: Options = Options(),
+    on_result: Callable[[Article | Failure, str], None] | None = None,
+) -> IngestSummary:
+    """Store extraction results in batches of ``options.batch`` per transaction."""
     summary = IngestSummary()
     pending = 0
     try:
-        for result in extract_paths(inputs, options):
+        for result in results:
             store.begin()
             if isinstance(result, Failure):
                 store.record_failure(result)

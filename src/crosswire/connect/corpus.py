@@ -90,9 +90,13 @@ def stories(
     return store.connections.stories(limit, offset)
 
 
-def story_detail(store: Store, story_id: str, progress: Progress | None = None) -> StoryDetail:
-    """Everything about one story; ``KeyError`` if there is no such story."""
-    ensure_connected(store, progress)
+def story_detail(
+    store: Store, story_id: str, progress: Progress | None = None, *, connect: bool = True
+) -> StoryDetail:
+    """Everything about one story; ``KeyError`` if there is no such story. ``connect=False``
+    reads what is stored without connecting new articles first (a server's read path)."""
+    if connect:
+        ensure_connected(store, progress)
     tables = store.connections
     story = tables.story(story_id)
     if story is None:
@@ -163,9 +167,12 @@ def _speakers(
     return sorted(speakers.values(), key=lambda s: (-len(s.quotes), s.speaker))
 
 
-def entity_detail(store: Store, corpus_id: str, progress: Progress | None = None) -> EntityDetail:
+def entity_detail(
+    store: Store, corpus_id: str, progress: Progress | None = None, *, connect: bool = True
+) -> EntityDetail:
     """One corpus entity with its quotes and claims across stories; ``KeyError`` if unknown."""
-    ensure_connected(store, progress)
+    if connect:
+        ensure_connected(store, progress)
     tables = store.connections
     entity = tables.entity(corpus_id)
     if entity is None:

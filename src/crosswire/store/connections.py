@@ -124,14 +124,40 @@ class Connections:
         ).fetchone()
         return int(row[0])
 
-    def stories(self, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
-        """Stored stories, largest first (ties: most recent first, then id)."""
-        sql = "SELECT * FROM stories ORDER BY articles DESC, last IS NULL, last DESC, id"
-        params: tuple[int, ...] = ()
+    def stories(
+        self,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+    ) -> list[StorySummary]:
+        """Stored stories, largest first (ties: most recent first, then id), optionally only
+        those with an article dated ``since``..``until`` (ISO dates), published by ``source``
+        (a site), or naming corpus entity ``entity``."""
+        where, params = _story_filter(since, until, source, entity)
+        sql = (
+            f"SELECT * FROM stories {where} "  # noqa: S608 - constant clauses, values bound
+            "ORDER BY articles DESC, last IS NULL, last DESC, id"
+        )
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            params = (limit, offset)
+            params += [limit, offset]
         return [_story(r) for r in self.db.execute(sql, params)]
+
+    def count_stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        entity: str | None = None,
+    ) -> int:
+        where, params = _story_filter(since, until, source, entity)
+        sql = f"SELECT count(*) FROM stories {where}"  # noqa: S608 - constant clauses, values bound
+        return int(self.db.execute(sql, params).fetchone()[0])
 
     def story(self, story_id: str) -> StorySummary | None:
         row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -210,6 +236,23 @@ class Connections:
             )
         return list(groups.values())
 
+    def copy_groups_of(self, article_id: str) -> list[CopyGroup]:
+        """The copy group ``article_id`` is in (as original or copy), if any."""
+        row = self.db.execute(
+            "SELECT original_id FROM copies WHERE article_id = ? OR original_id = ? LIMIT 1",
+            (article_id, article_id),
+        ).fetchone()
+        if row is None:
+            return []
+        rows = self.db.execute(
+            "SELECT * FROM copies WHERE original_id = ? ORDER BY rowid", (row[0],)
+        ).fetchall()
+        links = [
+            CopyLink(r["article_id"], r["kind"], r["jaccard"], r["containment"], r["reason"])
+            for r in rows
+        ]
+        return [CopyGroup(row[0], links, rows[0]["rule"], rows[0]["why"])]
+
     def originals(self, article_ids: Iterable[str]) -> dict[str, CopyOf]:
         """The copy-group place of each of ``article_ids`` that is in a group."""
         ids = list(dict.fromkeys(article_ids))
@@ -283,6 +326,30 @@ class Connections:
             (corpus_id,),
         )
         return [(r[0], r[1]) for r in rows]
+
+
+def _story_filter(
+    since: str | None, until: str | None, source: str | None, entity: str | None
+) -> tuple[str, list[str | int]]:
+    clauses: list[str] = []
+    params: list[str | int] = []
+    if since:
+        clauses.append("last >= ?")
+        params.append(since)
+    if until:
+        # A story's dates are days; "until 2024-10-23" keeps a story whose first is that day.
+        clauses.append("first <= ?")
+        params.append(until)
+    if source:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(stories.sources) WHERE value = ?)")
+        params.append(source)
+    if entity:
+        clauses.append(
+            "id IN (SELECT sa.story_id FROM entity_links l JOIN story_articles sa "
+            "ON sa.article_id = l.article_id WHERE l.corpus_id = ?)"
+        )
+        params.append(entity)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _escape_like(text: str) -> str:

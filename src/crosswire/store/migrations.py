@@ -275,12 +275,65 @@ def _v5(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(6, "full-text search over articles and quotes (FTS5)")
+def _v6(db: sqlite3.Connection) -> None:
+    # Articles: an external-content index kept in step by triggers (the text is stored once).
+    # Quotes live in a WITHOUT ROWID table, which FTS5 cannot point into, so their index holds
+    # its own copy of the words, with the article id and index to find the quote.
+    _script(
+        db,
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid', tokenize='unicode61'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE quotes_fts USING fts5(
+            speaker, text, article_id UNINDEXED, idx UNINDEXED, tokenize='unicode61'
+        );
+        CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+            INSERT INTO quotes_fts(speaker, text, article_id, idx)
+            VALUES (
+                coalesce(
+                    (SELECT name FROM entities e
+                     WHERE e.article_id = new.article_id AND e.id = new.speaker),
+                    new.speaker_name, ''
+                ),
+                new.text, new.article_id, new.idx
+            );
+        END;
+        CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+            DELETE FROM quotes_fts WHERE article_id = old.article_id AND idx = old.idx;
+        END;
+        INSERT INTO quotes_fts(speaker, text, article_id, idx)
+        SELECT coalesce(e.name, q.speaker_name, ''), q.text, q.article_id, q.idx
+        FROM quotes q LEFT JOIN entities e ON e.article_id = q.article_id AND e.id = q.speaker
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.
-    for statement in sql.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    # Statements are cut at the semicolon that completes one (a trigger's body has its own).
+    statement = ""
+    for piece in sql.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                db.execute(statement)
+            statement = ""
 
 
 def now() -> str:

@@ -35,6 +35,7 @@ from crosswire.records import (
 )
 from crosswire.store.connections import Connections
 from crosswire.store.migrations import migrate, now
+from crosswire.store.search import Search
 
 DEFAULT_DB = "crosswire.db"
 ENV_DB = "CROSSWIRE_DB"
@@ -76,6 +77,7 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._in_tx = False
         self.connections = Connections(self.db)
+        self.search = Search(self.db)
 
     # -- transactions -------------------------------------------------------------------------
     def begin(self) -> None:
