@@ -24,7 +24,7 @@ class Stores:
     def get(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path, create=False)
+            store = Store(self.path, create=False, any_thread=True)
             self._local.store = store
             with self._guard:
                 self._all.append(store)

@@ -60,14 +60,21 @@ def default_db_path() -> str:
 class Store:
     """Read and write crosswire's SQLite database."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, any_thread: bool = False
+    ) -> None:
+        """Open (and migrate) the database at ``path``. ``any_thread`` lets another thread
+        close the connection (a server's, at shutdown); it must still be used by one thread
+        at a time."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(
                 f"no database at {self.path}: ingest something first, or give --db / ${ENV_DB}"
             )
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=not any_thread
+            )
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
