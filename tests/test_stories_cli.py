@@ -12,15 +12,8 @@ from crosswire.cli import main
 from conftest import SAMPLES
 
 
-def _db(tmp_path: Path) -> str:
-    db = str(tmp_path / "x.db")
-    result = CliRunner().invoke(main, ["ingest", "-q", "--db", db, str(SAMPLES)])
-    assert result.exit_code == 0, result.output
-    return db
-
-
-def test_stories_and_the_seed_disagreement(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_stories_and_the_seed_disagreement(samples_db: Path) -> None:
+    db = str(samples_db)
     result = CliRunner().invoke(main, ["stories", "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     stories = [json.loads(line) for line in result.stdout.splitlines()]
@@ -41,8 +34,8 @@ def test_stories_and_the_seed_disagreement(tmp_path: Path) -> None:
     assert "Jenny Mathers" in speakers
 
 
-def test_unknown_story_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["story", "s999", "--db", _db(tmp_path)])
+def test_unknown_story_is_a_clear_error(samples_db: Path) -> None:
+    result = CliRunner().invoke(main, ["story", "s999", "--db", str(samples_db)])
     assert result.exit_code != 0
     assert "no story 's999'" in result.output
 
@@ -73,8 +66,8 @@ def test_a_copy_is_grouped_and_never_a_second_source(tmp_path: Path, seed_path: 
     assert len(detail["disagreements"]) == 1
 
 
-def test_entities_and_one_entity_across_stories(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_entities_and_one_entity_across_stories(samples_db: Path) -> None:
+    db = str(samples_db)
     result = CliRunner().invoke(main, ["entities", "--db", db, "--json", "-n", "500"])
     assert result.exit_code == 0, result.output
     entities = [json.loads(line) for line in result.stdout.splitlines()]
@@ -85,7 +78,7 @@ def test_entities_and_one_entity_across_stories(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     zelensky = json.loads(result.stdout)
     assert zelensky["name"] == "Volodymyr Zelenskyy"
-    assert any(q["text"].startswith("We know about 10,000") for q in zelensky["quotes"])
+    assert any("We know about 10,000" in q["text"] for q in zelensky["quotes"])
     assert any(c["value"] == 10000 for c in zelensky["claims"])
 
     result = CliRunner().invoke(main, ["entity", "Nobody Atall", "--db", db])
