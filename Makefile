@@ -1,5 +1,6 @@
 # The two commands a newcomer needs (see README):
-#   make run   – set up, ingest the bundled samples into ./crosswire.db, show them and their stories
+#   make run   – set up, ingest the bundled samples into ./crosswire.db, show them and their
+#                stories, then serve them at http://127.0.0.1:8765 (Ctrl-C to stop)
 #   make test  – set up, lint, type-check and run the tests
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -26,6 +27,7 @@ run: setup
 	$(BIN)/crosswire show --db $(DB) samples/north-korean-troops.txt
 	$(BIN)/crosswire stories --db $(DB)
 	$(BIN)/crosswire story --db $(DB) samples/north-korean-troops.txt
+	$(BIN)/crosswire serve --db $(DB)
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools
