@@ -321,3 +321,15 @@ class StoryEvent:
     article: str | None = None
     articles: int = 1
     at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A page URL listed by a feed or a sitemap, with what the listing says about it."""
+
+    url: str
+    published: str | None = None
+    """ISO date or datetime the listing gives, if any."""
+    title: str | None = None
+    language: str | None = None
+    """ISO 639 code the listing gives (news sitemaps do), if any."""
