@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from crosswire.cli import main
-from crosswire.ingest.fetch import RefusedError, check_url
+from crosswire.ingest.safety import RefusedError, check_url
 from crosswire.serve.app import CSP, create_app
 from crosswire.serve.settings import Settings
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
-from crosswire.ingest.fetch import fetch
+from crosswire.ingest.fetcher import Fetched, Fetcher, Policy
 from crosswire.pipeline import Options, ingest_documents
 from crosswire.records import Article, Document, Failure
 from crosswire.serve.errors import ApiError
@@ -71,13 +71,7 @@ def install(app: FastAPI, settings: Settings, stores: Stores) -> None:
             url = body.get("url") if isinstance(body, dict) else None
             if not isinstance(url, str) or not url:
                 raise ApiError(400, 'give {"url": "https://..."}')
-            doc: Document | Failure = await run_in_threadpool(
-                fetch,
-                url,
-                allow_private=settings.allow_private,
-                max_bytes=settings.max_bytes,
-                timeout=settings.fetch_timeout,
-            )
+            doc: Document | Failure = await run_in_threadpool(_fetch, settings, url)
         elif ctype.startswith("multipart/form-data"):
             form = await request.form()
             upload = form.get("file")
@@ -91,6 +85,23 @@ def install(app: FastAPI, settings: Settings, stores: Stores) -> None:
         else:
             raise ApiError(415, "send application/json with a url, or multipart/form-data")
         return await run_in_threadpool(_ingest, stores, settings, doc)
+
+
+def _fetch(settings: Settings, url: str) -> Document | Failure:
+    policy = Policy(
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_bytes,
+        allow_private=settings.allow_private,
+        retries=1,
+        delay=0.0,
+    )
+    with Fetcher(policy) as fetcher:
+        result = fetcher.fetch(url)
+    if isinstance(result, Fetched):
+        if result.document is None:
+            return Failure(url, f"HTTP {result.status} gave no page")
+        return result.document
+    return result
 
 
 def _ingest(stores: Stores, settings: Settings, doc: Document | Failure) -> dict[str, Any]:
