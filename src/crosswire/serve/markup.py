@@ -72,14 +72,39 @@ def spans_of(
 
 
 def annotate(text: str, spans: Sequence[Span]) -> Markup:
-    """``text`` escaped, with ``spans`` drawn on it (out-of-range spans are clipped)."""
+    """``text`` escaped, with ``spans`` drawn on it (out-of-range spans are clipped).
+
+    A highlighted range (kind ``hl``) is one element, so that ``#hl`` holds all of it; the
+    other spans are cut at its edges."""
+    hl = next((s for s in spans if s.kind == "hl"), None)
+    rest = [s for s in spans if s.kind != "hl"]
+    if hl is None:
+        return Markup(_draw(text, 0, len(text), rest))  # noqa: S704 - escaped in _draw
     n = len(text)
+    a, b = max(0, min(hl.start, n)), max(0, min(hl.end, n))
+    anchor = f' id="{escape(hl.anchor)}"' if hl.anchor else ""
+    middle = f'<span class="{escape(hl.css)}"{anchor}>{_draw(text, a, b, rest)}</span>'
+    drawn = _draw(text, 0, a, rest) + middle + _draw(text, b, n, rest)
+    return Markup(drawn)  # noqa: S704 - escaped in _draw
+
+
+def _draw(text: str, lo: int, hi: int, spans: Sequence[Span]) -> str:
+    """``text[lo:hi]`` escaped, with the parts of ``spans`` inside it drawn."""
+    # A span cut at ``lo`` began before it: its anchor was given there already.
     clean = [
-        Span(max(0, s.start), min(n, s.end), s.kind, s.css, s.anchor, s.title, s.href)
+        Span(
+            max(lo, s.start),
+            min(hi, s.end),
+            s.kind,
+            s.css,
+            s.anchor if s.start >= lo else None,
+            s.title,
+            s.href,
+        )
         for s in spans
-        if s.end > s.start and s.start < n and s.end > 0
+        if s.end > s.start and s.start < hi and s.end > lo
     ]
-    cuts = sorted({0, n, *(s.start for s in clean), *(s.end for s in clean)})
+    cuts = sorted({lo, hi, *(s.start for s in clean), *(s.end for s in clean)})
     starts: dict[int, list[Span]] = {}
     for s in clean:
         starts.setdefault(s.start, []).append(s)
@@ -92,7 +117,7 @@ def annotate(text: str, spans: Sequence[Span]) -> Markup:
         for s in reversed(active):
             piece = _wrap(s, piece, first=s.start == a)
         out.append(piece)
-    return Markup("".join(out))  # noqa: S704 - every text in it was escaped
+    return "".join(out)
 
 
 def _wrap(s: Span, inner: str, *, first: bool) -> str:
