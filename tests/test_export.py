@@ -212,7 +212,7 @@ def test_ftm_entities_validate_and_link_to_their_articles(exported: dict[str, Pa
         proxy = model.get_proxy(data, cleaned=False)
         # cleaning through the model changes nothing: every value is valid for its property
         assert proxy.properties == data["properties"], data["id"]
-        schema.validate(data)
+        schema.validate(data)  # type: ignore[arg-type]  # the JSON is what it validates
         assert all(proxy.has(p) for p in schema.required), data["id"]
         assert data["id"] not in proxies
         proxies[data["id"]] = proxy
@@ -263,12 +263,12 @@ def test_ftm_entities_validate_and_link_to_their_articles(exported: dict[str, Pa
     (ukraine,) = [
         p
         for p in proxies.values()
-        if p.id.startswith("crosswire-entity-") and (p.first("name") == "Ukraine")
+        if (p.id or "").startswith("crosswire-entity-") and (p.first("name") == "Ukraine")
     ]
     claims = [
         p
         for p in proxies.values()
-        if p.id.startswith("crosswire-claim-") and ukraine.id in p.get("entity")
+        if (p.id or "").startswith("crosswire-claim-") and ukraine.id in p.get("entity")
     ]
     assert any("11,000" in (c.first("name") or "") for c in claims)
     events = [p for p in proxies.values() if p.schema.name == "Event"]
