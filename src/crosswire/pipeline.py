@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from crosswire.extract import extract
 from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GuardedPool
 from crosswire.ingest.files import DEFAULT_MAX_BYTES, iter_documents
-from crosswire.ingest.jsonl import explode, is_jsonl
+from crosswire.ingest.filters import Filters
 from crosswire.records import Article, Document, Failure
 from crosswire.store.sqlite import Store
 
@@ -32,6 +32,13 @@ class Options:
     """Run the read stage (entities, quotes) after extraction, in the same worker."""
     plain: bool = False
     """Take each input as clean article text, unchanged (see :mod:`crosswire.extract.verbatim`)."""
+    filters: Filters | None = None
+    """Keep only the pages these pass: a document's URL is checked before extraction, the
+    article (date, language, URL) after; what is filtered out is skipped, not stored."""
+
+
+#: Called with the source and the reason of each document a filter skips.
+OnSkip = Callable[[str, str], None]
 
 
 def _extract_task(
@@ -67,9 +74,18 @@ def _warmup(*, read: bool = False) -> None:
 
 
 def extract_documents(
-    docs: Iterable[Document | Failure], options: Options = Options()
+    docs: Iterable[Document | Failure],
+    options: Options = Options(),
+    on_skip: OnSkip | None = None,
 ) -> Iterator[Article | Failure]:
-    """Extract each document in guarded worker processes, yielding results in input order."""
+    """Extract each document in guarded worker processes, yielding results in input order.
+
+    With ``options.filters``, documents and articles they filter out are not yielded;
+    ``on_skip(source, reason)`` hears of each.
+    """
+    filters = options.filters if options.filters is not None and options.filters.active else None
+    if filters is not None:
+        docs = _passing_documents(docs, filters, on_skip)
     task = functools.partial(
         _extract_task, max_bytes=options.max_bytes, read=options.read, plain=options.plain
     )
@@ -85,31 +101,48 @@ def extract_documents(
         for index, result in pool.map(docs):
             waiting[index] = result
             while next_index in waiting:
-                yield waiting.pop(next_index)
+                yield from _passing(waiting.pop(next_index), filters, on_skip)
                 next_index += 1
         for index in sorted(waiting):
-            yield waiting[index]
+            yield from _passing(waiting[index], filters, on_skip)
+
+
+def _passing_documents(
+    docs: Iterable[Document | Failure], filters: Filters, on_skip: OnSkip | None
+) -> Iterator[Document | Failure]:
+    """The documents whose URL, when known, passes: no need to extract the others."""
+    for doc in docs:
+        reason = filters.url_reason(doc.url) if isinstance(doc, Document) and doc.url else None
+        if reason is None:
+            yield doc
+        elif on_skip is not None:
+            on_skip(doc.source, reason)
+
+
+def _passing(
+    result: Article | Failure, filters: Filters | None, on_skip: OnSkip | None
+) -> Iterator[Article | Failure]:
+    reason = (
+        filters.accept_article(result)
+        if filters is not None and isinstance(result, Article)
+        else None
+    )
+    if reason is None:
+        yield result
+    elif on_skip is not None:
+        on_skip(result.source, reason)
 
 
 def extract_paths(
-    inputs: Iterable[str], options: Options = Options()
+    inputs: Iterable[str], options: Options = Options(), on_skip: OnSkip | None = None
 ) -> Iterator[Article | Failure]:
-    """Articles (or failures) for every document under ``inputs`` (files, folders, ``-``).
+    """Articles (or failures) for every document under ``inputs`` (files, folders, WARC and
+    JSON Lines files, ``-``).
 
-    With ``options.plain``, a JSON Lines file (``.jsonl``) holds one text per record.
+    With ``options.plain``, a JSON Lines record's text is taken verbatim.
     """
-    docs = iter_documents(inputs, max_bytes=options.max_bytes)
-    if options.plain:
-        docs = _records(docs)
-    return extract_documents(docs, options)
-
-
-def _records(docs: Iterable[Document | Failure]) -> Iterator[Document | Failure]:
-    for doc in docs:
-        if isinstance(doc, Document) and is_jsonl(doc.source):
-            yield from explode(doc)
-        else:
-            yield doc
+    docs = iter_documents(inputs, max_bytes=options.max_bytes, plain=options.plain)
+    return extract_documents(docs, options, on_skip)
 
 
 @dataclass
@@ -117,11 +150,13 @@ class IngestSummary:
     new: int = 0
     known: int = 0
     failed: int = 0
+    skipped: int = 0
+    """Documents the filters left out (not stored, not failed)."""
     failures: list[Failure] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.new + self.known + self.failed
+        return self.new + self.known + self.failed + self.skipped
 
 
 def ingest(
@@ -132,10 +167,13 @@ def ingest(
 ) -> IngestSummary:
     """Extract and store every document under ``inputs``; idempotent by content hash.
 
-    ``on_result(result, outcome)`` is called after each document with outcome ``new``, ``known``
-    or ``failed`` (for progress display).
+    ``on_result(result, outcome)`` is called after each document with outcome ``new``, ``known``,
+    ``failed`` or ``skipped`` (for progress display; a skipped document comes as a
+    :class:`Failure` whose error is the filter's reason).
     """
-    return store_results(extract_paths(inputs, options), store, options, on_result)
+    summary = IngestSummary()
+    results = extract_paths(inputs, options, _skip_counter(summary, on_result))
+    return store_results(results, store, options, on_result, summary=summary)
 
 
 def ingest_documents(
@@ -145,7 +183,20 @@ def ingest_documents(
     on_result: Callable[[Article | Failure, str], None] | None = None,
 ) -> IngestSummary:
     """Extract and store documents already in memory (an upload, a fetched page)."""
-    return store_results(extract_documents(docs, options), store, options, on_result)
+    summary = IngestSummary()
+    results = extract_documents(docs, options, _skip_counter(summary, on_result))
+    return store_results(results, store, options, on_result, summary=summary)
+
+
+def _skip_counter(
+    summary: IngestSummary, on_result: Callable[[Article | Failure, str], None] | None
+) -> OnSkip:
+    def skipped(source: str, reason: str) -> None:
+        summary.skipped += 1
+        if on_result is not None:
+            on_result(Failure(source, reason), "skipped")
+
+    return skipped
 
 
 def store_results(
@@ -153,9 +204,12 @@ def store_results(
     store: Store,
     options: Options = Options(),
     on_result: Callable[[Article | Failure, str], None] | None = None,
+    *,
+    summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    """Store extraction results in batches of ``options.batch`` per transaction."""
-    summary = IngestSummary()
+    """Store extraction results in batches of ``options.batch`` per transaction, counting them
+    into ``summary`` (a new one by default)."""
+    summary = summary if summary is not None else IngestSummary()
     pending = 0
     try:
         for result in results:

@@ -5,7 +5,7 @@ Data goes to stdout (JSON Lines), progress and messages to stderr, so commands c
 Exit status: 0 all fine, 1 some inputs failed (the rest were processed), 2 usage error.
 """
 
-from crosswire.cli import articles, connect, export, serve
+from crosswire.cli import articles, connect, export, serve, watch
 from crosswire.cli.common import main
 
-__all__ = ["articles", "connect", "export", "main", "serve"]
+__all__ = ["articles", "connect", "export", "main", "serve", "watch"]

@@ -24,6 +24,7 @@ from crosswire.cli.common import (
     EPILOG_PATHS,
     db_option,
     err,
+    filter_options,
     limit_options,
     main,
     open_store,
@@ -31,6 +32,7 @@ from crosswire.cli.common import (
     safe,
 )
 from crosswire.ingest.files import count_documents
+from crosswire.ingest.filters import Filters
 from crosswire.pipeline import extract_paths, ingest
 from crosswire.records import Article, Failure, Reading
 
@@ -43,12 +45,32 @@ def _record(result: Article | Failure) -> dict[str, Any]:
     return record
 
 
+class _Skips:
+    """Counts what the filters skip, for a closing line on stderr."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _source: str, _reason: str) -> None:
+        self.count += 1
+
+    def report(self, filters: Filters | None) -> None:
+        if filters is not None:
+            err.print(f"{self.count} skipped (filter)")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @limit_options
+@filter_options
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
 def extract(
-    paths: tuple[str, ...], max_bytes: int, timeout: float, workers: int, pretty: bool
+    paths: tuple[str, ...],
+    max_bytes: int,
+    timeout: float,
+    workers: int,
+    filters: Filters | None,
+    pretty: bool,
 ) -> None:
     """Extract clean articles and print one JSON object per document (JSON Lines).
 
@@ -63,14 +85,18 @@ def extract(
       crosswire extract page.html
       crosswire extract copies/ | jq -r .title
       curl -s https://example.org/news | crosswire extract -
+      crosswire extract crawl.warc.gz --host bbc.co.uk --since 2024-10-01
     """
     failed = 0
-    for result in extract_paths(paths, options_from(max_bytes, timeout, workers)):
+    skips = _Skips()
+    options = options_from(max_bytes, timeout, workers, filters=filters)
+    for result in extract_paths(paths, options, skips):
         record = result.to_dict()
         if isinstance(result, Failure):
             failed += 1
             err.print(f"[red]failed[/red] {safe(result.source)}: {safe(result.error)}")
         click.echo(json.dumps(record, ensure_ascii=False, indent=2 if pretty else None))
+    skips.report(filters)
     if failed:
         sys.exit(1)
 
@@ -81,6 +107,7 @@ extract.epilog = EPILOG_PATHS
 @main.command(epilog=EPILOG_PATHS)
 @click.argument("paths", nargs=-1, required=True)
 @limit_options
+@filter_options
 @click.option(
     "--plain",
     is_flag=True,
@@ -90,7 +117,13 @@ extract.epilog = EPILOG_PATHS
 )
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
 def analyze(
-    paths: tuple[str, ...], max_bytes: int, timeout: float, workers: int, plain: bool, pretty: bool
+    paths: tuple[str, ...],
+    max_bytes: int,
+    timeout: float,
+    workers: int,
+    filters: Filters | None,
+    plain: bool,
+    pretty: bool,
 ) -> None:
     """Extract and read articles: entities, quotes, claims, times, places (JSON Lines).
 
@@ -120,12 +153,14 @@ def analyze(
       crosswire analyze --plain texts.jsonl     # {"id": ..., "text": ...} per line
     """
     failed = 0
-    options = options_from(max_bytes, timeout, workers, read=True, plain=plain)
-    for result in extract_paths(paths, options):
+    skips = _Skips()
+    options = options_from(max_bytes, timeout, workers, read=True, plain=plain, filters=filters)
+    for result in extract_paths(paths, options, skips):
         if isinstance(result, Failure):
             failed += 1
             err.print(f"[red]failed[/red] {safe(result.source)}: {safe(result.error)}")
         click.echo(json.dumps(_record(result), ensure_ascii=False, indent=2 if pretty else None))
+    skips.report(filters)
     if failed:
         sys.exit(1)
 
@@ -134,6 +169,7 @@ def analyze(
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @limit_options
+@filter_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
 @click.option(
     "--read/--no-read",
@@ -154,6 +190,7 @@ def ingest_cmd(
     max_bytes: int,
     timeout: float,
     workers: int,
+    filters: Filters | None,
     quiet: bool,
     read: bool,
     connect: bool,
@@ -163,7 +200,13 @@ def ingest_cmd(
     Re-ingesting the same page changes nothing (articles are keyed by a hash of their bytes),
     except that an article stored without its reading (--no-read, or an older crosswire) gets it.
     Failed documents are listed at the end and recorded in the database; the exit status is 1
-    when any input failed.
+    when any input failed. Pages the filters (--since, --lang, --host, ...) leave out are not
+    stored and are counted as skipped.
+
+    \b
+    Examples:
+      crosswire ingest pages/ --db news.db
+      crosswire ingest CC-NEWS-20241023.warc.gz --lang en --host reuters.com --since 2024-10-23
     """
     store = open_store(db, create=True)
     total = None if quiet else count_documents(paths)
@@ -189,7 +232,7 @@ def ingest_cmd(
             progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
 
         try:
-            options = options_from(max_bytes, timeout, workers, read=read)
+            options = options_from(max_bytes, timeout, workers, read=read, filters=filters)
             summary = ingest(paths, store, options, on_result=tick)
         except KeyboardInterrupt:
             progress.stop()
@@ -205,7 +248,8 @@ def ingest_cmd(
     err.print(
         f"[bold]{summary.total}[/bold] documents: [green]{summary.new} new[/green], "
         f"{summary.known} already known, "
-        f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(db)}"
+        + (f"{summary.skipped} skipped (filter), " if filters is not None else "")
+        + f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(db)}"
     )
     if connect:
         _connect(db, quiet)

@@ -3,6 +3,8 @@ printing untrusted text safely."""
 
 from __future__ import annotations
 
+import functools
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -12,6 +14,7 @@ from crosswire import __version__
 from crosswire.errors import CrosswireError
 from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from crosswire.ingest.files import DEFAULT_MAX_BYTES
+from crosswire.ingest.filters import Filters, normalize_host, normalize_language
 from crosswire.pipeline import Options
 from crosswire.store.sqlite import ENV_DB, Store, default_db_path
 
@@ -19,6 +22,10 @@ err = Console(stderr=True)
 
 EPILOG_PATHS = (
     "PATH may be a file, a folder (read recursively; .gz files decompressed) or - for stdin. "
+    "A .warc or .warc.gz file (a web archive, e.g. Common Crawl's CC-NEWS) gives its HTML "
+    "responses, each with its URL; requests, images and other records are passed over, and "
+    "broken records are skipped and counted. A .jsonl file holds one page or text per line: "
+    '{"url", "html"} is extracted like a page, {"id", "text", "url"} like a plain-text copy. '
     "HTML and plain-text copies are told apart by file suffix, else by content. A folder walk "
     "skips hidden files, non-regular files (FIFOs, sockets), sidecar metadata (.json, .info, .ann, "
     ".md5, .sha256, .lock, .py) and LICENSE/NOTICE/README/COPYING/AUTHORS/CHANGELOG files."
@@ -26,7 +33,13 @@ EPILOG_PATHS = (
 
 
 def options_from(
-    max_bytes: int, timeout: float, workers: int, *, read: bool = False, plain: bool = False
+    max_bytes: int,
+    timeout: float,
+    workers: int,
+    *,
+    read: bool = False,
+    plain: bool = False,
+    filters: Filters | None = None,
 ) -> Options:
     return Options(
         max_bytes=max_bytes,
@@ -35,7 +48,96 @@ def options_from(
         memory_mb=DEFAULT_MEMORY_MB,
         read=read,
         plain=plain,
+        filters=filters,
     )
+
+
+def _host(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> set[str]:
+    hosts = {normalize_host(v) for v in values}
+    if "" in hosts:
+        raise click.BadParameter("give a host name such as bbc.co.uk")
+    return hosts
+
+
+def _languages(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> set[str]:
+    try:
+        return {normalize_language(v) for v in values}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def filter_options(fn: Any) -> Any:
+    """``--since``, ``--until``, ``--lang``, ``--host`` and ``--url-pattern``, handed to the
+    command as one ``filters`` argument (``None`` when none is given)."""
+
+    @functools.wraps(fn)
+    def command(
+        *args: Any,
+        since: datetime | None,
+        until: datetime | None,
+        lang: set[str],
+        host: set[str],
+        url_pattern: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        filters = Filters(
+            since=_day(since),
+            until=_day(until),
+            languages=frozenset(lang),
+            hosts=frozenset(host),
+            url_pattern=url_pattern,
+        )
+        if filters.since and filters.until and filters.since > filters.until:
+            raise click.BadParameter("--since is after --until", param_hint="--since")
+        return fn(*args, filters=filters if filters.active else None, **kwargs)
+
+    day = click.DateTime(formats=["%Y-%m-%d"])
+    options = [
+        click.option(
+            "--since",
+            type=day,
+            metavar="YYYY-MM-DD",
+            help="Keep articles published on or after this day. An article with no "
+            "publication date is skipped; a month-precise date counts if the month overlaps.",
+        ),
+        click.option(
+            "--until",
+            type=day,
+            metavar="YYYY-MM-DD",
+            help="Keep articles published on or before this day (same rules as --since).",
+        ),
+        click.option(
+            "--lang",
+            multiple=True,
+            callback=_languages,
+            metavar="CODE",
+            help="Keep articles in this language (ISO 639-1: en, de, fr); repeat for several. "
+            "An article whose language is not detected is skipped.",
+        ),
+        click.option(
+            "--host",
+            multiple=True,
+            callback=_host,
+            metavar="HOST",
+            help="Keep pages from this host and its subdomains (bbc.co.uk keeps "
+            "www.bbc.co.uk and news.bbc.co.uk); repeat for several. A page with no URL "
+            "(a local file without a canonical link) is skipped.",
+        ),
+        click.option(
+            "--url-pattern",
+            metavar="GLOB",
+            help="Keep pages whose whole URL matches this shell-style glob: * any text, "
+            "? one character, [abc] one of these; e.g. '*/politics/*' or "
+            "'https://*.example.org/2024/*'. Quote it so the shell leaves it alone.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def limit_options(fn: Any) -> Any:

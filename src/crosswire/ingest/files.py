@@ -1,4 +1,4 @@
-"""Read documents from files, folders, ``.gz`` files and stdin.
+"""Read documents from files, folders, ``.gz`` files, WARC files and stdin.
 
 Every read is capped at ``max_bytes`` *after* decompression, so neither a huge file nor a gzip bomb
 can exhaust memory; an over-limit input becomes a :class:`Failure`, never an exception.
@@ -143,9 +143,16 @@ def _gunzip_capped(data: bytes, limit: int) -> bytes | None:
 
 
 def iter_documents(
-    inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, plain: bool = False
 ) -> Iterator[Document | Failure]:
-    """Documents from each input: a file, a folder (recursively), or ``-`` for stdin."""
+    """Documents from each input: a file, a folder (recursively), or ``-`` for stdin.
+
+    A WARC or WARC.gz file gives one document per HTML response (see :mod:`.warc`), a JSON Lines
+    file one per record (see :mod:`.jsonl`; ``plain`` takes its texts verbatim).
+    """
+    from crosswire.ingest.jsonl import is_jsonl, iter_jsonl
+    from crosswire.ingest.warc import is_warc, iter_warc
+
     for item in inputs:
         if item == "-":
             yield read_stdin(max_bytes=max_bytes)
@@ -155,15 +162,33 @@ def iter_documents(
             yield Failure(display_path(item), "no such file or directory")
             continue
         for file in walk(path):
-            yield read_file(file, max_bytes=max_bytes)
+            if is_warc(file.name):
+                yield from iter_warc(file, max_bytes=max_bytes)
+            elif is_jsonl(file.name):
+                yield from iter_jsonl(file, display_path(file), max_bytes=max_bytes, plain=plain)
+            else:
+                yield read_file(file, max_bytes=max_bytes)
 
 
 def count_documents(inputs: Iterable[str]) -> int | None:
-    """How many documents :func:`iter_documents` will yield (for progress); ``None`` if unknown."""
+    """How many documents :func:`iter_documents` will yield (for progress); ``None`` if unknown.
+
+    Unknown when stdin, a WARC or a JSON Lines file is among the inputs: counting their records
+    would mean reading them twice.
+    """
+    from crosswire.ingest.jsonl import is_jsonl
+    from crosswire.ingest.warc import is_warc
+
     total = 0
     for item in inputs:
         if item == "-":
             return None
         path = Path(item)
-        total += sum(1 for _ in walk(path)) if path.exists() else 1
+        if not path.exists():
+            total += 1
+            continue
+        for file in walk(path):
+            if is_warc(file.name) or is_jsonl(file.name):
+                return None
+            total += 1
     return total

@@ -323,6 +323,37 @@ def _v6(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(8, "watch: feeds and sitemaps polled, with their HTTP validators")
+def _v8(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE watched (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT NOT NULL,
+            changed_at TEXT,
+            status TEXT NOT NULL
+        )
+        """,
+    )
+
+
+@migration(7, "indexes for the web pages: a story's history, the story list's order")
+def _v7(db: sqlite3.Connection) -> None:
+    # A story's history is asked for as story_id = ? OR other_id = ?: without the second index
+    # every story page scanned all events (one per article ever grouped). The story list's
+    # order gets an index of its own so a page of it reads 50 rows, not every story.
+    _script(
+        db,
+        """
+        CREATE INDEX story_events_other ON story_events(other_id);
+        CREATE INDEX stories_order ON stories(articles DESC, last IS NULL, last DESC, id)
+        """,
+    )
+
+
 def _script(db: sqlite3.Connection, sql: str) -> None:
     # Not executescript(): it COMMITs the open transaction first, so a failed migration would
     # leave half a schema behind.

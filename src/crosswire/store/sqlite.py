@@ -36,6 +36,7 @@ from crosswire.records import (
 from crosswire.store.connections import Connections
 from crosswire.store.migrations import migrate, now
 from crosswire.store.search import Search
+from crosswire.store.watched import WatchTable
 
 DEFAULT_DB = "crosswire.db"
 ENV_DB = "CROSSWIRE_DB"
@@ -85,6 +86,7 @@ class Store:
         self._in_tx = False
         self.connections = Connections(self.db)
         self.search = Search(self.db)
+        self.watched = WatchTable(self.db)
 
     # -- transactions -------------------------------------------------------------------------
     def begin(self) -> None:
@@ -370,6 +372,13 @@ class Store:
         if len(rows) > 1:
             raise KeyError(f"id prefix {prefix!r} is ambiguous; give more characters")
         return str(rows[0]["id"])
+
+    def known_location(self, location: str) -> bool:
+        """Whether a page was already read from ``location`` (a path or URL)."""
+        row = self.db.execute(
+            "SELECT 1 FROM sources WHERE location = ? LIMIT 1", (location,)
+        ).fetchone()
+        return row is not None
 
     def get(self, article_id: str) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
