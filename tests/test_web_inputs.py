@@ -185,3 +185,16 @@ def test_watch_command_once(site: Site, tmp_path: Path) -> None:
     assert "1 unchanged" in again.stderr and "0 new" in again.stderr
     refused = CliRunner().invoke(main, ["watch", f"{site.base}/rss.xml", "--db", db, "--once"])
     assert "refused" in refused.stderr  # loopback, without --allow-private
+
+
+def test_ingest_takes_feed_and_page_urls(site: Site, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    feed, page = f"{site.base}/rss.xml", f"{site.base}/d"
+    args = ["ingest", "-q", "--no-read", "--db", db, "--delay", "0"]
+    refused = CliRunner().invoke(main, [*args, feed])
+    assert refused.exit_code == 1 and "refused" in refused.stderr
+    result = CliRunner().invoke(main, [*args, "--allow-private", feed, page])
+    assert result.exit_code == 0, result.output
+    assert "4 new" in result.stderr
+    with Store(db) as store:
+        assert store.known_location(f"{site.base}/a") and store.known_location(page)

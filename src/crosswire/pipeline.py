@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crosswire.extract import extract
 from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GuardedPool
-from crosswire.ingest.files import DEFAULT_MAX_BYTES, iter_documents
+from crosswire.ingest.files import DEFAULT_MAX_BYTES, is_url, iter_documents
 from crosswire.ingest.filters import Filters
 from crosswire.records import Article, Document, Failure
 from crosswire.store.sqlite import Store
@@ -35,6 +36,10 @@ class Options:
     filters: Filters | None = None
     """Keep only the pages these pass: a document's URL is checked before extraction, the
     article (date, language, URL) after; what is filtered out is skipped, not stored."""
+    allow_private: bool = False
+    """Let URL inputs (and the pages their feeds list) reach private and loopback addresses."""
+    fetch_delay: float = 1.0
+    """Seconds between two requests to one host, for URL inputs."""
 
 
 #: Called with the source and the reason of each document a filter skips.
@@ -141,8 +146,29 @@ def extract_paths(
 
     With ``options.plain``, a JSON Lines record's text is taken verbatim.
     """
-    docs = iter_documents(inputs, max_bytes=options.max_bytes, plain=options.plain)
+    inputs = list(inputs)
+    urls = [i for i in inputs if is_url(i)]
+    paths = [i for i in inputs if not is_url(i)]
+    docs: Iterable[Document | Failure] = iter_documents(
+        paths, max_bytes=options.max_bytes, plain=options.plain
+    )
+    if urls:
+        docs = itertools.chain(docs, _web(urls, options))
     return extract_documents(docs, options, on_skip)
+
+
+def _web(urls: list[str], options: Options) -> Iterator[Document | Failure]:
+    # Imported here: the fetcher's HTTP stack is only needed when an input is a URL.
+    from crosswire.ingest.fetcher import Fetcher, Policy
+    from crosswire.ingest.web import web_documents
+
+    policy = Policy(
+        max_bytes=options.max_bytes,
+        allow_private=options.allow_private,
+        delay=options.fetch_delay,
+    )
+    with Fetcher(policy) as fetcher:
+        yield from web_documents(urls, fetcher, filters=options.filters)
 
 
 @dataclass

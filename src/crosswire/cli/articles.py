@@ -69,6 +69,8 @@ def extract(
     max_bytes: int,
     timeout: float,
     workers: int,
+    allow_private: bool,
+    fetch_delay: float,
     filters: Filters | None,
     pretty: bool,
 ) -> None:
@@ -89,7 +91,14 @@ def extract(
     """
     failed = 0
     skips = _Skips()
-    options = options_from(max_bytes, timeout, workers, filters=filters)
+    options = options_from(
+        max_bytes,
+        timeout,
+        workers,
+        filters=filters,
+        allow_private=allow_private,
+        fetch_delay=fetch_delay,
+    )
     for result in extract_paths(paths, options, skips):
         record = result.to_dict()
         if isinstance(result, Failure):
@@ -121,6 +130,8 @@ def analyze(
     max_bytes: int,
     timeout: float,
     workers: int,
+    allow_private: bool,
+    fetch_delay: float,
     filters: Filters | None,
     plain: bool,
     pretty: bool,
@@ -154,7 +165,16 @@ def analyze(
     """
     failed = 0
     skips = _Skips()
-    options = options_from(max_bytes, timeout, workers, read=True, plain=plain, filters=filters)
+    options = options_from(
+        max_bytes,
+        timeout,
+        workers,
+        read=True,
+        plain=plain,
+        filters=filters,
+        allow_private=allow_private,
+        fetch_delay=fetch_delay,
+    )
     for result in extract_paths(paths, options, skips):
         if isinstance(result, Failure):
             failed += 1
@@ -190,6 +210,8 @@ def ingest_cmd(
     max_bytes: int,
     timeout: float,
     workers: int,
+    allow_private: bool,
+    fetch_delay: float,
     filters: Filters | None,
     quiet: bool,
     read: bool,
@@ -232,7 +254,15 @@ def ingest_cmd(
             progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
 
         try:
-            options = options_from(max_bytes, timeout, workers, read=read, filters=filters)
+            options = options_from(
+                max_bytes,
+                timeout,
+                workers,
+                read=read,
+                filters=filters,
+                allow_private=allow_private,
+                fetch_delay=fetch_delay,
+            )
             summary = ingest(paths, store, options, on_result=tick)
         except KeyboardInterrupt:
             progress.stop()

@@ -40,6 +40,8 @@ def options_from(
     read: bool = False,
     plain: bool = False,
     filters: Filters | None = None,
+    allow_private: bool = False,
+    fetch_delay: float = 1.0,
 ) -> Options:
     return Options(
         max_bytes=max_bytes,
@@ -49,6 +51,8 @@ def options_from(
         read=read,
         plain=plain,
         filters=filters,
+        allow_private=allow_private,
+        fetch_delay=fetch_delay,
     )
 
 
@@ -141,6 +145,21 @@ def filter_options(fn: Any) -> Any:
 
 
 def limit_options(fn: Any) -> Any:
+    fn = click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Let URL inputs, and the pages their feeds and sitemaps list, be fetched from "
+        "private, loopback and link-local addresses (refused by default).",
+    )(fn)
+    fn = click.option(
+        "--delay",
+        "fetch_delay",
+        type=click.FloatRange(0.0),
+        default=1.0,
+        show_default=True,
+        help="Seconds between two requests to one host, for URL inputs (a longer robots.txt "
+        "crawl-delay wins).",
+    )(fn)
     fn = click.option(
         "--workers",
         "-w",

@@ -170,18 +170,23 @@ def iter_documents(
                 yield read_file(file, max_bytes=max_bytes)
 
 
+def is_url(text: str) -> bool:
+    """Whether an input names a web address rather than a file."""
+    return text.strip().lower().startswith(("http://", "https://"))
+
+
 def count_documents(inputs: Iterable[str]) -> int | None:
     """How many documents :func:`iter_documents` will yield (for progress); ``None`` if unknown.
 
-    Unknown when stdin, a WARC or a JSON Lines file is among the inputs: counting their records
-    would mean reading them twice.
+    Unknown when stdin, a URL, a WARC or a JSON Lines file is among the inputs: counting their
+    records would mean reading them twice.
     """
     from crosswire.ingest.jsonl import is_jsonl
     from crosswire.ingest.warc import is_warc
 
     total = 0
     for item in inputs:
-        if item == "-":
+        if item == "-" or is_url(item):
             return None
         path = Path(item)
         if not path.exists():

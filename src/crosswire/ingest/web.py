@@ -25,13 +25,8 @@ from crosswire.records import Document, Failure, Link
 MAX_DEPTH = 3
 #: Most sitemaps fetched for one input: a site's index can list thousands (one per day).
 MAX_SITEMAPS = 1000
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 _FEED = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _SITEMAP = re.compile(rb"<(?:urlset|sitemapindex)[\s>]", re.IGNORECASE)
-
-
-def is_url(text: str) -> bool:
-    return bool(_URL.match(text.strip()))
 
 
 @dataclass(slots=True)
