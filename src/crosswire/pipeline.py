@@ -47,7 +47,12 @@ OnSkip = Callable[[str, str], None]
 
 
 def _extract_task(
-    doc: Document, max_bytes: int, *, read: bool = False, plain: bool = False
+    doc: Document,
+    max_bytes: int,
+    *,
+    read: bool = False,
+    plain: bool = False,
+    filters: Filters | None = None,
 ) -> Article:
     if plain:
         from crosswire.extract.verbatim import extract_verbatim
@@ -57,7 +62,8 @@ def _extract_task(
             article.id = doc.record_id
     else:
         article = extract(doc, max_bytes=max_bytes)
-    if read:
+    # An article the filters will leave out is not worth reading (the costly stage).
+    if read and (filters is None or filters.accept_article(article) is None):
         from crosswire.read import read_article
 
         try:
@@ -92,7 +98,11 @@ def extract_documents(
     if filters is not None:
         docs = _passing_documents(docs, filters, on_skip)
     task = functools.partial(
-        _extract_task, max_bytes=options.max_bytes, read=options.read, plain=options.plain
+        _extract_task,
+        max_bytes=options.max_bytes,
+        read=options.read,
+        plain=options.plain,
+        filters=options.filters,
     )
     with GuardedPool(
         task,
