@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -24,16 +25,14 @@ from crosswire.cli.common import (
     EPILOG_PATHS,
     db_option,
     err,
-    filter_options,
-    limit_options,
     main,
     open_store,
-    options_from,
+    run_options,
     safe,
 )
 from crosswire.ingest.files import count_documents
 from crosswire.ingest.filters import Filters
-from crosswire.pipeline import extract_paths, ingest
+from crosswire.pipeline import Options, extract_paths, ingest
 from crosswire.records import Article, Failure, Reading
 
 
@@ -61,17 +60,11 @@ class _Skips:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@limit_options
-@filter_options
+@run_options
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
 def extract(
     paths: tuple[str, ...],
-    max_bytes: int,
-    timeout: float,
-    workers: int,
-    allow_private: bool,
-    fetch_delay: float,
-    filters: Filters | None,
+    options: Options,
     pretty: bool,
 ) -> None:
     """Extract clean articles and print one JSON object per document (JSON Lines).
@@ -91,21 +84,13 @@ def extract(
     """
     failed = 0
     skips = _Skips()
-    options = options_from(
-        max_bytes,
-        timeout,
-        workers,
-        filters=filters,
-        allow_private=allow_private,
-        fetch_delay=fetch_delay,
-    )
     for result in extract_paths(paths, options, skips):
         record = result.to_dict()
         if isinstance(result, Failure):
             failed += 1
             err.print(f"[red]failed[/red] {safe(result.source)}: {safe(result.error)}")
         click.echo(json.dumps(record, ensure_ascii=False, indent=2 if pretty else None))
-    skips.report(filters)
+    skips.report(options.filters)
     if failed:
         sys.exit(1)
 
@@ -115,8 +100,7 @@ extract.epilog = EPILOG_PATHS
 
 @main.command(epilog=EPILOG_PATHS)
 @click.argument("paths", nargs=-1, required=True)
-@limit_options
-@filter_options
+@run_options
 @click.option(
     "--plain",
     is_flag=True,
@@ -127,12 +111,7 @@ extract.epilog = EPILOG_PATHS
 @click.option("--pretty", is_flag=True, help="Indent the JSON (one object spans several lines).")
 def analyze(
     paths: tuple[str, ...],
-    max_bytes: int,
-    timeout: float,
-    workers: int,
-    allow_private: bool,
-    fetch_delay: float,
-    filters: Filters | None,
+    options: Options,
     plain: bool,
     pretty: bool,
 ) -> None:
@@ -165,22 +144,13 @@ def analyze(
     """
     failed = 0
     skips = _Skips()
-    options = options_from(
-        max_bytes,
-        timeout,
-        workers,
-        read=True,
-        plain=plain,
-        filters=filters,
-        allow_private=allow_private,
-        fetch_delay=fetch_delay,
-    )
+    options = replace(options, read=True, plain=plain)
     for result in extract_paths(paths, options, skips):
         if isinstance(result, Failure):
             failed += 1
             err.print(f"[red]failed[/red] {safe(result.source)}: {safe(result.error)}")
         click.echo(json.dumps(_record(result), ensure_ascii=False, indent=2 if pretty else None))
-    skips.report(filters)
+    skips.report(options.filters)
     if failed:
         sys.exit(1)
 
@@ -188,8 +158,7 @@ def analyze(
 @main.command(name="ingest", epilog=EPILOG_PATHS)
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@limit_options
-@filter_options
+@run_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
 @click.option(
     "--read/--no-read",
@@ -207,12 +176,7 @@ def analyze(
 def ingest_cmd(
     paths: tuple[str, ...],
     db: str,
-    max_bytes: int,
-    timeout: float,
-    workers: int,
-    allow_private: bool,
-    fetch_delay: float,
-    filters: Filters | None,
+    options: Options,
     quiet: bool,
     read: bool,
     connect: bool,
@@ -254,15 +218,7 @@ def ingest_cmd(
             progress.update(task, rate=f"{speed:.1f} docs/s" if speed else "")
 
         try:
-            options = options_from(
-                max_bytes,
-                timeout,
-                workers,
-                read=read,
-                filters=filters,
-                allow_private=allow_private,
-                fetch_delay=fetch_delay,
-            )
+            options = replace(options, read=read)
             summary = ingest(paths, store, options, on_result=tick)
         except KeyboardInterrupt:
             progress.stop()
@@ -278,7 +234,7 @@ def ingest_cmd(
     err.print(
         f"[bold]{summary.total}[/bold] documents: [green]{summary.new} new[/green], "
         f"{summary.known} already known, "
-        + (f"{summary.skipped} skipped (filter), " if filters is not None else "")
+        + (f"{summary.skipped} skipped (filter), " if options.filters is not None else "")
         + f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(db)}"
     )
     if connect:

@@ -32,28 +32,34 @@ EPILOG_PATHS = (
 )
 
 
-def options_from(
-    max_bytes: int,
-    timeout: float,
-    workers: int,
-    *,
-    read: bool = False,
-    plain: bool = False,
-    filters: Filters | None = None,
-    allow_private: bool = False,
-    fetch_delay: float = 1.0,
-) -> Options:
-    return Options(
-        max_bytes=max_bytes,
-        timeout=timeout,
-        workers=workers,
-        memory_mb=DEFAULT_MEMORY_MB,
-        read=read,
-        plain=plain,
-        filters=filters,
-        allow_private=allow_private,
-        fetch_delay=fetch_delay,
-    )
+def run_options(fn: Any) -> Any:
+    """The limits (``--workers``, ``--timeout``, ``--max-bytes``), fetching (``--delay``,
+    ``--allow-private``) and filter options, handed to the command as one ``options``
+    argument (:class:`~crosswire.pipeline.Options`; the command sets ``read`` and ``plain``)."""
+
+    @functools.wraps(fn)
+    def command(
+        *args: Any,
+        max_bytes: int,
+        timeout: float,
+        workers: int,
+        allow_private: bool,
+        fetch_delay: float,
+        filters: Filters | None,
+        **kwargs: Any,
+    ) -> Any:
+        options = Options(
+            max_bytes=max_bytes,
+            timeout=timeout,
+            workers=workers,
+            memory_mb=DEFAULT_MEMORY_MB,
+            filters=filters,
+            allow_private=allow_private,
+            fetch_delay=fetch_delay,
+        )
+        return fn(*args, options=options, **kwargs)
+
+    return limit_options(filter_options(command))
 
 
 def _host(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> set[str]:
@@ -166,7 +172,7 @@ def limit_options(fn: Any) -> Any:
         type=click.IntRange(1, 256),
         default=1,
         show_default=True,
-        help="Extraction processes to run in parallel.",
+        help="Processes that extract and read documents in parallel (each loads the models once).",
     )(fn)
     fn = click.option(
         "--timeout",
