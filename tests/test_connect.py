@@ -122,7 +122,8 @@ def test_story_events_name_each_kind_of_change() -> None:
         "g": "s5", "h": "s5",  # two new articles, one new story: started then joined
         "i": "s3",  # a new article in an old story: joined
     }  # fmt: skip
-    events = {(e.kind, e.story, e.other, e.article, e.articles) for e in story_events(before, after)}
+    found = story_events(before, after)
+    events = {(e.kind, e.story, e.other, e.article, e.articles) for e in found}
     assert events == {
         ("merge", "s1", "s2", None, 1),
         ("split", "s4", "s3", None, 2),
