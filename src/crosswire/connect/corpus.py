@@ -61,6 +61,11 @@ class StoryDetail:
     events: list[StoryEvent]
     names: dict[str, str]
     """Corpus entity id → name, for every corpus entity the story's articles name."""
+    limited: bool = False
+    """Whether the timeline has only some of the story's articles (``limit``); ``members``
+    has all of them."""
+    events_total: int = 0
+    """How many events the story's history has (``events`` keeps the first ``limit`` joins)."""
 
     def claimant(self, article_id: str, claim: Claim) -> str:
         """Who makes ``claim``: the claimant's name, else the outlet's voice."""
@@ -80,6 +85,12 @@ class EntityDetail:
     claims: list[tuple[str, Claim]]
     """Numbers the entity puts forward, or whose sentence names it."""
     stories: list[StorySummary]
+    limited: bool = False
+    """Whether only some of the articles naming it were read (``limit``), or only some of its
+    stories listed: :attr:`stories_total` has how many there are."""
+    stories_total: int = 0
+    articles_total: int = 0
+    """How many articles name it (``entity.articles`` holds at most ``limit`` of them)."""
 
 
 def stories(
@@ -91,10 +102,23 @@ def stories(
 
 
 def story_detail(
-    store: Store, story_id: str, progress: Progress | None = None, *, connect: bool = True
+    store: Store,
+    story_id: str,
+    progress: Progress | None = None,
+    *,
+    connect: bool = True,
+    limit: int | None = None,
 ) -> StoryDetail:
     """Everything about one story; ``KeyError`` if there is no such story. ``connect=False``
-    reads what is stored without connecting new articles first (a server's read path)."""
+    reads what is stored without connecting new articles first (a server's read path).
+
+    ``limit`` bounds the work for a server (a wire story can have thousands of articles, and
+    loading one with its reading costs a dozen queries, or hundreds of rows for a page full of
+    numbers): the timeline has at most ``limit`` articles, originals before copies, each by
+    date, with their metadata and no text, and one article per text is read: the original, or
+    the first copy when the original is in another story (a copy repeats its original's quotes
+    and numbers, and never counts as a second source). ``copies`` then covers the timeline's
+    articles, and ``events`` every split, merge and move but only the first ``limit`` joins."""
     if connect:
         ensure_connected(store, progress)
     tables = store.connections
@@ -102,24 +126,38 @@ def story_detail(
     if story is None:
         raise KeyError(story_id)
     members = tables.members(story_id)
-    articles = [store.get(a) for a in members]
+    if limit is None:
+        copies = tables.originals(members)
+        original = {a: c.original for a, c in copies.items() if c.original != a}
+        articles = [store.get(a) for a in members]
+        skip: set[str] = set()
+        events = tables.events(story_id)
+    else:
+        shown = tables.first_articles(story_id, limit)
+        copies = tables.copy_places(shown)
+        original = {a: c.original for a, c in copies.items() if c.original != a}
+        briefs = tables.briefs(shown)
+        articles = [_brief_article(a, briefs[a]) for a in shown if a in briefs]
+        # One article per text is read: the original, or the first copy of an original that is
+        # not in this story.
+        texts: set[str] = set()
+        skip = set()
+        for a in shown:
+            if original.get(a, a) in texts:
+                skip.add(a)
+            texts.add(original.get(a, a))
+        events, events_total = tables.history(story_id, limit)
     timeline = sorted(articles, key=lambda a: (a.published is None, a.published or "", a.id))
-    readings = {a.id: r for a in timeline if (r := store.reading(a.id)) is not None}
-    copies = tables.originals(members)
-    original = {a: c.original for a, c in copies.items() if c.original != a}
+    readings = {
+        a.id: r for a in timeline if a.id not in skip and (r := store.reading(a.id)) is not None
+    }
     corpus_ids = {a.id: tables.links(a.id) for a in timeline}
     claims = {a: r.claims for a, r in readings.items()}
     outlets = {a.id: a.original_site or a.site for a in timeline}
     measures = line_up(
         sourced_claims([a.id for a in timeline], original, claims, outlets, corpus_ids)
     )
-    names: dict[str, str] = {}
-    for ids in corpus_ids.values():
-        for cid in ids.values():
-            if cid not in names:
-                entity = tables.entity(cid)
-                if entity is not None:
-                    names[cid] = entity.name
+    names = tables.entity_names({cid for ids in corpus_ids.values() for cid in ids.values()})
     speakers = _speakers(timeline, readings, corpus_ids, names)
     return StoryDetail(
         story,
@@ -129,8 +167,22 @@ def story_detail(
         measures,
         speakers,
         copies,
-        tables.events(story_id),
+        events,
         names,
+        limited=len(timeline) < len(members),
+        events_total=len(events) if limit is None else events_total,
+    )
+
+
+def _brief_article(article_id: str, brief: dict[str, str | None]) -> Article:
+    """An article with the metadata a timeline shows and no text."""
+    return Article(
+        id=article_id,
+        source=brief["source"] or "",
+        title=brief["title"],
+        published=brief["published"],
+        site=brief["site"],
+        original_site=brief["original_site"],
     )
 
 
@@ -168,34 +220,48 @@ def _speakers(
 
 
 def entity_detail(
-    store: Store, corpus_id: str, progress: Progress | None = None, *, connect: bool = True
+    store: Store,
+    corpus_id: str,
+    progress: Progress | None = None,
+    *,
+    connect: bool = True,
+    limit: int | None = None,
 ) -> EntityDetail:
-    """One corpus entity with its quotes and claims across stories; ``KeyError`` if unknown."""
+    """One corpus entity with its quotes and claims across stories; ``KeyError`` if unknown.
+
+    ``limit`` caps the work for an entity named in thousands of articles: how many article ids
+    the entity lists, how many articles are read for quotes and numbers (the first ones that
+    copy no other, in arrival order) and how many of its stories are listed."""
     if connect:
         ensure_connected(store, progress)
     tables = store.connections
-    entity = tables.entity(corpus_id)
+    entity = tables.entity(corpus_id, limit)
     if entity is None:
         raise KeyError(corpus_id)
     quotes: list[tuple[str, Quote]] = []
     claims: list[tuple[str, Claim]] = []
-    local: dict[str, set[str]] = {}
-    for article_id, entity_id in tables.linked(corpus_id):
-        local.setdefault(article_id, set()).add(entity_id)
-    copies = tables.originals(entity.articles)
-    for article_id in entity.articles:
-        if article_id in copies and copies[article_id].original != article_id:
-            continue  # a copy repeats its original's quotes and numbers
+    # A copy repeats its original's quotes and numbers, so only originals are read.
+    originals = tables.naming(corpus_id, None if limit is None else limit + 1, originals=True)
+    limited = limit is not None and len(originals) > limit
+    for article_id in originals[:limit]:
         reading = store.reading(article_id)
         if reading is None:
             continue
-        own = local.get(article_id, set())
+        own = {e for e, c in tables.links(article_id).items() if c == corpus_id}
         spans = [(m.start, m.end) for e in reading.entities if e.id in own for m in e.mentions]
         quotes.extend((article_id, q) for q in reading.quotes if q.speaker in own)
         for c in reading.claims:
             about = any(c.sentence_start <= s and e <= c.sentence_end for s, e in spans)
             if c.claimant in own or about:
                 claims.append((article_id, c))
-    story_ids = dict.fromkeys(tables.story_of(a) for a in entity.articles)
-    found = [s for sid in story_ids if sid is not None and (s := tables.story(sid)) is not None]
-    return EntityDetail(entity, quotes, claims, found)
+    found, total = tables.stories_naming(corpus_id, limit)
+    named = tables.naming_count(corpus_id)
+    return EntityDetail(
+        entity,
+        quotes,
+        claims,
+        found,
+        limited=limited or len(found) < total or len(entity.articles) < named,
+        stories_total=total,
+        articles_total=named,
+    )

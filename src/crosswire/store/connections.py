@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from crosswire.connect.copies import CopyGroup, CopyLink
 from crosswire.connect.entities import CorpusEntity, CorpusRole
 from crosswire.records import StoryEvent, StorySummary
-from crosswire.store.migrations import now
+from crosswire.store.migrations import ENTITY_STORIES, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,8 @@ class Connections:
             "INSERT INTO entity_links (article_id, entity_id, corpus_id) VALUES (?, ?, ?)",
             c.links,
         )
+        self.db.execute("DELETE FROM entity_stories")
+        self.db.execute(ENTITY_STORIES)
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -197,6 +199,32 @@ class Connections:
             )
         return out
 
+    def published(self, story_id: str) -> dict[str, str | None]:
+        """The publication date of each of the story's articles."""
+        rows = self.db.execute(
+            "SELECT a.id, a.published FROM story_articles sa JOIN articles a "
+            "ON a.id = sa.article_id WHERE sa.story_id = ?",
+            (story_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def briefs(self, article_ids: Iterable[str]) -> dict[str, dict[str, str | None]]:
+        """What a story's timeline shows of each of ``article_ids`` (``title``,
+        ``published``, ``site``, ``original_site``, and ``source``, where it was first read
+        from), without its text."""
+        out: dict[str, dict[str, str | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(article_ids))):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                "SELECT a.id, a.title, a.published, a.site, a.original_site, "  # noqa: S608 - only placeholders
+                "(SELECT location FROM sources s WHERE s.article_id = a.id "
+                "ORDER BY first_seen, location LIMIT 1) AS source "
+                f"FROM articles a WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                out[r["id"]] = {k: r[k] for k in r.keys() if k != "id"}  # noqa: SIM118 - a Row
+        return out
+
     def story_of(self, article_id: str) -> str | None:
         row = self.db.execute(
             "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
@@ -217,6 +245,63 @@ class Connections:
             )
             for r in rows
         ]
+
+    def history(self, story_id: str, joins: int) -> tuple[list[StoryEvent], int]:
+        """:meth:`events` of one story with only its first ``joins`` "join" events (a big
+        story has one per article), and how many events there are in all."""
+        where = "(story_id = ? OR other_id = ?)"
+        total = self.db.execute(
+            f"SELECT count(*) FROM story_events WHERE {where}",  # noqa: S608 - constant
+            (story_id, story_id),
+        ).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT * FROM story_events WHERE {where} AND kind != 'join' "  # noqa: S608 - constant
+            f"UNION ALL SELECT * FROM (SELECT * FROM story_events WHERE {where} "
+            "AND kind = 'join' ORDER BY seq LIMIT ?) ORDER BY seq",
+            (story_id, story_id, story_id, story_id, joins),
+        )
+        events = [
+            StoryEvent(
+                r["kind"], r["story_id"], r["other_id"], r["article_id"], r["articles"], r["at"]
+            )
+            for r in rows
+        ]
+        return events, int(total)
+
+    def first_articles(self, story_id: str, limit: int) -> list[str]:
+        """The story's first ``limit`` articles: those that copy no other first, each by
+        publication date (undated last), then id."""
+        rows = self.db.execute(
+            # Covering indexes only: a big story's articles are ordered without reading a row.
+            "SELECT sa.article_id FROM story_articles sa INDEXED BY story_articles_members "
+            "JOIN articles a INDEXED BY articles_id_published ON a.id = sa.article_id "
+            "WHERE sa.story_id = ? ORDER BY EXISTS (SELECT 1 FROM copies c "
+            "WHERE c.article_id = sa.article_id), a.published IS NULL, a.published, "
+            "sa.article_id LIMIT ?",
+            (story_id, limit),
+        )
+        return [r[0] for r in rows]
+
+    def copy_places(self, article_ids: Iterable[str]) -> dict[str, CopyOf]:
+        """The copy-group place of each of ``article_ids`` that is in a group, like
+        :meth:`originals` but without reading every copy of an original among them."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, CopyOf] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT article_id, original_id, reason, why FROM copies "  # noqa: S608 - only placeholders
+                f"WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out[r[0]] = CopyOf(r[0], r[1], r[2], r[3])
+            for r in self.db.execute(
+                f"SELECT original_id, min(why) FROM copies WHERE original_id IN ({marks}) "  # noqa: S608 - only placeholders
+                "GROUP BY original_id",
+                chunk,
+            ):
+                out.setdefault(r[0], CopyOf(r[0], r[0], "", r[1]))
+        return out
 
     # -- copies -------------------------------------------------------------------------------
 
@@ -253,6 +338,22 @@ class Connections:
         ]
         return [CopyGroup(row[0], links, rows[0]["rule"], rows[0]["why"])]
 
+    def copies_of(self, original_id: str, limit: int) -> tuple[list[CopyLink], int]:
+        """The first ``limit`` copies of ``original_id`` (in the order they were stored) and
+        how many there are."""
+        total = self.db.execute(
+            "SELECT count(*) FROM copies WHERE original_id = ?", (original_id,)
+        ).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT * FROM copies WHERE original_id = ? ORDER BY rowid LIMIT ?",
+            (original_id, limit),
+        )
+        links = [
+            CopyLink(r["article_id"], r["kind"], r["jaccard"], r["containment"], r["reason"])
+            for r in rows
+        ]
+        return links, int(total)
+
     def originals(self, article_ids: Iterable[str]) -> dict[str, CopyOf]:
         """The copy-group place of each of ``article_ids`` that is in a group."""
         ids = list(dict.fromkeys(article_ids))
@@ -270,20 +371,72 @@ class Connections:
 
     # -- entities -----------------------------------------------------------------------------
 
-    def entity(self, corpus_id: str) -> CorpusEntity | None:
+    def entity(self, corpus_id: str, limit: int | None = None) -> CorpusEntity | None:
+        """The corpus entity with the ids of the articles naming it in arrival order (the first
+        ``limit`` of them; the entity's ``articles`` count is in :meth:`entities`)."""
         row = self.db.execute("SELECT * FROM corpus_entities WHERE id = ?", (corpus_id,)).fetchone()
         if row is None:
             return None
-        articles = [
-            r[0]
+        return _entity(row, self.naming(corpus_id, limit))
+
+    def naming_count(self, corpus_id: str) -> int:
+        """How many articles name ``corpus_id``."""
+        row = self.db.execute(
+            "SELECT articles FROM corpus_entities WHERE id = ?", (corpus_id,)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def naming(
+        self, corpus_id: str, limit: int | None = None, *, originals: bool = False
+    ) -> list[str]:
+        """The articles naming ``corpus_id`` in arrival order (the first ``limit``); with
+        ``originals``, only those that copy no other article."""
+        sql = (
+            "SELECT DISTINCT l.article_id FROM entity_links l "
+            "LEFT JOIN story_articles sa INDEXED BY story_articles_cover "
+            "ON sa.article_id = l.article_id WHERE l.corpus_id = ?"
+        )
+        params: tuple[str | int, ...] = (corpus_id,)
+        if originals:
+            # A copy is never its own original, so a row in copies is enough.
+            sql += " AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.article_id = l.article_id)"
+        sql += " ORDER BY sa.seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (corpus_id, limit)
+        return [r[0] for r in self.db.execute(sql, params)]
+
+    def entity_names(self, corpus_ids: Iterable[str]) -> dict[str, str]:
+        """Corpus entity id → name, for those of ``corpus_ids`` that exist."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(corpus_ids))):
+            marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
-                "SELECT DISTINCT l.article_id FROM entity_links l "
-                "LEFT JOIN story_articles sa ON sa.article_id = l.article_id "
-                "WHERE l.corpus_id = ? ORDER BY sa.seq",
-                (corpus_id,),
-            )
-        ]
-        return _entity(row, articles)
+                f"SELECT id, name FROM corpus_entities WHERE id IN ({marks})",  # noqa: S608 - only placeholders
+                chunk,
+            ):
+                out[r[0]] = r[1]
+        return out
+
+    def stories_naming(
+        self, corpus_id: str, limit: int | None = None
+    ) -> tuple[list[StorySummary], int]:
+        """The stories with an article naming ``corpus_id``, in the order the first such
+        article arrived (at most ``limit``), and how many there are in all."""
+        total = self.db.execute(
+            "SELECT count(*) FROM entity_stories x JOIN stories s ON s.id = x.story_id "
+            "WHERE x.corpus_id = ?",
+            (corpus_id,),
+        ).fetchone()[0]
+        sql = (
+            "SELECT s.* FROM entity_stories x JOIN stories s ON s.id = x.story_id "
+            "WHERE x.corpus_id = ? ORDER BY x.first_seq"
+        )
+        params: tuple[str | int, ...] = (corpus_id,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (corpus_id, limit)
+        return [_story(r) for r in self.db.execute(sql, params)], int(total)
 
     def entities(self, limit: int | None = None, offset: int = 0) -> list[tuple[CorpusEntity, int]]:
         """Corpus entities, most written about first, each with the number of articles naming
@@ -344,10 +497,7 @@ def _story_filter(
         clauses.append("EXISTS (SELECT 1 FROM json_each(stories.sources) WHERE value = ?)")
         params.append(source)
     if entity:
-        clauses.append(
-            "id IN (SELECT sa.story_id FROM entity_links l JOIN story_articles sa "
-            "ON sa.article_id = l.article_id WHERE l.corpus_id = ?)"
-        )
+        clauses.append("id IN (SELECT story_id FROM entity_stories WHERE corpus_id = ?)")
         params.append(entity)
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
