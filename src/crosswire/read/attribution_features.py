@@ -8,6 +8,7 @@ beside the model.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -154,23 +155,50 @@ def block_features(block: Block, lex: CueLexicon) -> list[list[str]]:
     n = len(doc)
     quotes = _quote_states(doc)
     bounds = _sentence_bounds(doc)
-    base: list[dict[str, str]] = []
+    # Each token's annotations read once into lists: spaCy builds a new Token object (and looks
+    # strings up) on every attribute access, and the features below visit heads and children
+    # of every token several times.
+    words: list[str] = []
+    lemmas: list[str] = []
+    poss: list[str] = []
+    tags: list[str] = []
+    deps: list[str] = []
+    heads: list[int] = []
+    ents: list[str] = []
+    ent_types: list[str] = []
+    texts: list[str] = []
+    starts: list[bool] = []
+    ledges: list[int] = []
+    redges: list[int] = []
     for tok in doc:
-        lemma = tok.lemma_.lower()
-        base.append(
-            {
-                "w": tok.lower_,
-                "l": lemma,
-                "p": tok.pos_,
-                "t": tok.tag_,
-                "d": tok.dep_,
-                "q": quotes[tok.i],
-                "h": _bucket(lex.head.get(lemma, 0.0)),
-                "n": _bucket(lex.inside.get(lemma, 0.0)),
-            }
-        )
+        words.append(tok.lower_)
+        lemmas.append(tok.lemma_.lower())
+        poss.append(tok.pos_)
+        tags.append(tok.tag_)
+        deps.append(tok.dep_)
+        heads.append(tok.head.i)
+        ent_type = tok.ent_type_
+        ent_types.append(ent_type)
+        ents.append(tok.ent_iob_ + ent_type if ent_type else "O")
+        texts.append(tok.text)
+        starts.append(bool(tok.is_sent_start))
+        ledges.append(tok.left_edge.i)
+        redges.append(tok.right_edge.i)
+    # Children in token order, as Token.children yields them.
+    children: list[list[int]] = [[] for _ in range(n)]
+    for j, h in enumerate(heads):
+        if h != j:
+            children[h].append(j)
+    kid_deps = [{deps[c] for c in kids} for kids in children]
+    head_share = [lex.head.get(lemma, 0.0) for lemma in lemmas]
+    is_cand = [
+        share >= 0.05 and lex.head_count.get(lemma, 0) >= 2
+        for share, lemma in zip(head_share, lemmas, strict=True)
+    ]
+    h_bucket = [_bucket(share) for share in head_share]
+    n_bucket = [_bucket(lex.inside.get(lemma, 0.0)) for lemma in lemmas]
     # Cue candidates of the block, by token index, to relate every token to the nearest one.
-    cands = [t.i for t in doc if _is_cue_candidate(t, lex)]
+    cands = [i for i in range(n) if is_cand[i]]
     # Between two quoted pieces ("…," said X. "…"): gold contents span the gap (scored as hull).
     closed_before = [False] * n
     open_after = [False] * n
@@ -183,109 +211,115 @@ def block_features(block: Block, lex: CueLexicon) -> list[list[str]]:
         open_after[j] = seen
         seen = seen or quotes[j] == "o"
     feats: list[list[str]] = []
-    for tok in doc:
-        i = tok.i
-        b = base[i]
-        lemma = b["l"]
+    for i in range(n):
+        w = words[i]
+        lemma = lemmas[i]
+        p = poss[i]
+        d = deps[i]
+        q = quotes[i]
+        hb = h_bucket[i]
+        h = heads[i]
+        head_lemma = lemmas[h]
         f = [
             "bias",
-            "w=" + b["w"],
+            "w=" + w,
             "l=" + lemma,
-            "p=" + b["p"],
-            "t=" + b["t"],
-            "d=" + b["d"],
-            "sh=" + _shape(tok.text),
-            "s3=" + tok.lower_[-3:],
-            "p3=" + tok.lower_[:3],
-            "e=" + (tok.ent_iob_ + tok.ent_type_ if tok.ent_type_ else "O"),
-            "q=" + b["q"],
-            f"qba={closed_before[i]:d}{open_after[i]:d}{b['q']}",
-            "ch=" + b["h"],
-            "cn=" + b["n"],
-            "chd=" + b["h"] + b["d"],
-            "hl=" + tok.head.lemma_.lower(),
-            "hd=" + tok.head.dep_,
-            "hp=" + tok.head.pos_,
-            "dhl=" + b["d"] + "|" + tok.head.lemma_.lower(),
-            "hch=" + _bucket(lex.head.get(tok.head.lemma_.lower(), 0.0)),
+            "p=" + p,
+            "t=" + tags[i],
+            "d=" + d,
+            "sh=" + _shape(texts[i]),
+            "s3=" + w[-3:],
+            "p3=" + w[:3],
+            "e=" + ents[i],
+            "q=" + q,
+            f"qba={closed_before[i]:d}{open_after[i]:d}{q}",
+            "ch=" + hb,
+            "cn=" + n_bucket[i],
+            "chd=" + hb + d,
+            "hl=" + head_lemma,
+            "hd=" + deps[h],
+            "hp=" + poss[h],
+            "dhl=" + d + "|" + head_lemma,
+            "hch=" + h_bucket[h],
         ]
-        if tok.is_sent_start:
+        if starts[i]:
             f.append("sent_start")
-        if i + 1 == n or doc[i + 1].is_sent_start:
+        if i + 1 == n or starts[i + 1]:
             f.append("sent_end")
         if i == 0:
             f.append("para_start")
         if i + 1 == n:
             f.append("para_end")
         f.append("pi=" + str(min(block.index, 3)))
-        if tok.left_edge.i == i:
-            f.append("ledge=" + b["d"])
-        if tok.right_edge.i == i:
-            f.append("redge=" + b["d"])
+        if ledges[i] == i:
+            f.append("ledge=" + d)
+        if redges[i] == i:
+            f.append("redge=" + d)
         # Outgoing dependencies: a verb with a clausal complement and a subject smells of a cue.
-        kids = {c.dep_ for c in tok.children}
+        kids = kid_deps[i]
         for dep in ("ccomp", "nsubj", "dobj", "xcomp", "prep", "punct", "mark"):
             if dep in kids:
                 f.append("kid=" + dep)
         # Verbs unseen as cues in training still look like one: a person or pronoun subject and
         # a clause or quote after them.
         frame = sorted(kids & _FRAME_DEPS)
-        f.append("frame=" + b["p"] + "|" + ",".join(frame))
-        for kid in tok.children:
-            if kid.dep_ in ("nsubj", "nsubjpass"):
-                f.append("subj=" + (kid.ent_type_ or kid.pos_))
-        if b["d"] in ("nsubj", "nsubjpass") or tok.head.dep_ in ("nsubj", "nsubjpass"):
-            verb = tok.head if b["d"] in ("nsubj", "nsubjpass") else tok.head.head
-            vkids = sorted({k.dep_ for k in verb.children} & _FRAME_DEPS)
+        f.append("frame=" + p + "|" + ",".join(frame))
+        for kid in children[i]:
+            if deps[kid] in ("nsubj", "nsubjpass"):
+                f.append("subj=" + (ent_types[kid] or poss[kid]))
+        if d in ("nsubj", "nsubjpass") or deps[h] in ("nsubj", "nsubjpass"):
+            verb = h if d in ("nsubj", "nsubjpass") else heads[h]
+            vkids = sorted(kid_deps[verb] & _FRAME_DEPS)
             f.append("subj_of=" + ",".join(vkids))
-            f.append("subj_of_h=" + _bucket(lex.head.get(verb.lemma_.lower(), 0.0)))
+            f.append("subj_of_h=" + h_bucket[verb])
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < n:
-                o = base[j]
-                f.append(f"{off}w={o['w']}")
-                f.append(f"{off}p={o['p']}")
-                f.append(f"{off}q={o['q']}")
-                f.append(f"{off}ch={o['h']}")
+                f.append(f"{off}w={words[j]}")
+                f.append(f"{off}p={poss[j]}")
+                f.append(f"{off}q={quotes[j]}")
+                f.append(f"{off}ch={h_bucket[j]}")
                 if off in (-1, 1):
-                    f.append(f"{off}l={o['l']}")
-                    f.append(f"{off}d={o['d']}")
+                    f.append(f"{off}l={lemmas[j]}")
+                    f.append(f"{off}d={deps[j]}")
             else:
                 f.append(f"{off}=PAD")
-        f.append("-1w|w=" + (base[i - 1]["w"] if i else "^") + "|" + b["w"])
-        f.append("w|1w=" + b["w"] + "|" + (base[i + 1]["w"] if i + 1 < n else "$"))
+        f.append("-1w|w=" + (words[i - 1] if i else "^") + "|" + w)
+        f.append("w|1w=" + w + "|" + (words[i + 1] if i + 1 < n else "$"))
         # Relation to the governing cue candidate: inside its subject, its complement, ...
-        gov = _governing_cue(tok, lex)
-        if gov is not None:
-            cue, child = gov
-            rel = child.dep_
+        # (the nearest ancestor that may be a cue, and its child on the way to this token).
+        child, node, steps = i, h, 0
+        while node != child and steps < 12 and not is_cand[node]:
+            child, node, steps = node, heads[node], steps + 1
+        if node != child and steps < 12:
+            rel = deps[child]
             kind = "C" if rel in _CONTENT_DEPS else "S" if rel in _SOURCE_DEPS else "X"
             f.append("g=" + rel)
             f.append("gk=" + kind)
-            f.append("gl=" + cue.lemma_.lower())
-            f.append("gside=" + ("L" if i < cue.i else "R"))
-            f.append("gk|q=" + kind + b["q"])
-            if child.left_edge.i == i:
+            f.append("gl=" + lemmas[node])
+            f.append("gside=" + ("L" if i < node else "R"))
+            f.append("gk|q=" + kind + q)
+            if ledges[child] == i:
                 f.append("gledge=" + rel)
-            if child.right_edge.i == i:
+            if redges[child] == i:
                 f.append("gredge=" + rel)
-            if child.i == i:
+            if child == i:
                 f.append("ghead=" + rel)
         else:
             f.append("g=none")
         # Nearest cue candidate to the left and to the right, within the sentence or not.
-        left = [c for c in cands if c < i]
-        right = [c for c in cands if c > i]
         sent_start, sent_end = bounds[i]
-        if left:
-            c = left[-1]
+        k = bisect_left(cands, i)
+        if k:
+            c = cands[k - 1]
             same = "s" if c >= sent_start else "o"
             f.append("lc=" + same + _dist(i - c))
-        if right:
-            c = right[0]
+        r = k + 1 if k < len(cands) and cands[k] == i else k
+        if r < len(cands):
+            c = cands[r]
             same = "s" if c < sent_end else "o"
             f.append("rc=" + same + _dist(c - i))
-        if i in cands:
+        if is_cand[i]:
             f.append("cand")
         feats.append(f)
     return feats
