@@ -457,8 +457,10 @@ class Store:
 
     def iter_in_arrival_order(self) -> Iterator[Article]:
         """Every stored article in the order it was first stored (then by id)."""
+        # Streamed from the cursor, not fetched whole: the connect stage walks every article,
+        # and holding all their texts at once would grow with the store.
         sql = "SELECT * FROM articles ORDER BY extracted_at, rowid"
-        for row in self.db.execute(sql).fetchall():
+        for row in self.db.execute(sql):
             yield self._article(row)
 
     def counts(self) -> dict[str, int]:
