@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from crosswire.connect.copies import CopyIndex, normalise_tokens
+import numpy as np
+import pytest
+
+from crosswire.connect.copies import CopyIndex, _Entry, _Postings, _Records, normalise_tokens
 from crosswire.records import Article, Paragraph
 
 STORY = [
@@ -202,3 +205,78 @@ def test_query_string_tells_articles_apart() -> None:
     idx.add(art("c", STORY[:4], original_url="https://query.example/fullpage.html?res=1"))
     [g] = idx.groups()
     assert g.original == "a" and g.rule == "provenance"
+
+
+# --- memory-bounded internals: disk records and posting tables -------------------------------
+
+
+def _variant(k: int) -> list[str]:
+    """Article ``k``: six paragraphs of words drawn at random, so different ``k`` share none."""
+    import random
+
+    rng = random.Random(k)  # noqa: S311 - test data, not secrets
+    vocab = [f"w{k}x{i}" for i in range(400)]
+    return [" ".join(rng.choices(vocab, k=30)) for _ in range(6)]
+
+
+def test_records_on_disk_give_the_same_groups_and_matches_as_in_the_buffer() -> None:
+    def build(buffer: int) -> CopyIndex:
+        idx = CopyIndex()
+        # A tiny write buffer puts every record but the last on disk; a huge one keeps them all.
+        idx._records = _Records(buffer=buffer)
+        for k in range(6):
+            idx.add(art(f"o{k}", _variant(k), url=f"https://news.example/{k}"))
+        for k in range(6):
+            idx.add(art(f"c{k}", [*_variant(k)[:5], "Share this article"], published="2024-10-24"))
+        idx.add(art("roundup", [*OTHER_STORY, _variant(2)[1]]))
+        return idx
+
+    on_disk, in_memory = build(1), build(1 << 30)
+    assert on_disk.disk_bytes == in_memory.disk_bytes > 0
+    assert on_disk._records._flushed > 0 and in_memory._records._flushed == 0
+    assert [g.explain() for g in on_disk.groups()] == [g.explain() for g in in_memory.groups()]
+    assert len(on_disk.groups()) == 6
+    assert all(on_disk.original_of(f"c{k}") == f"o{k}" for k in range(6))
+    assert on_disk.paragraph_matches("roundup") == in_memory.paragraph_matches("roundup")
+    assert {m.other for m in on_disk.paragraph_matches("roundup")} == {"o2", "c2"}
+    on_disk.close()
+
+
+def test_a_record_decodes_to_what_was_encoded() -> None:
+    idx = CopyIndex()
+    idx.add(art("a", STORY, url="https://news.example/a", published="2024-10-23",
+                original_url="https://wire.example/x"))  # fmt: skip
+    e = idx._entry_at(0)
+    assert (e.id, e.url, e.published, e.named) == (
+        "a",
+        "news.example/a",
+        "2024-10-23",
+        ("wire.example/x",),
+    )
+    assert e.paragraphs == list(range(1, len(STORY) + 1))
+    assert np.array_equal(e.doc_set(), np.unique(e.shingles))
+    assert sum(len(e.para_set(i)) for i in range(len(STORY))) == len(e.shingles)
+    bare = _Entry.decode(0, idx._records.get(0), meta=False)
+    assert np.array_equal(bare.shingles, e.shingles) and bare.id == ""
+
+
+def test_postings_keep_the_first_cap_values_of_a_key_across_merges() -> None:
+    table = _Postings(cap=3, dtype=np.uint32, flush=2)
+    expected: dict[int, list[int]] = {}
+    for v in range(40):
+        key = v % 4 if v < 30 else 9
+        table.add(key, v)
+        expected.setdefault(key, [])
+        if len(expected[key]) < 3:
+            expected[key].append(v)
+    assert len(table._keys) > 0  # some postings were merged into the arrays
+    assert table.get_many([0, 1, 2, 3, 9, 5]) == [expected[k] for k in (0, 1, 2, 3, 9)] + [[]]
+
+
+def test_unknown_article_is_a_key_error() -> None:
+    idx = CopyIndex()
+    idx.add(art("a", STORY))
+    with pytest.raises(KeyError):
+        idx.original_of("b")
+    with pytest.raises(ValueError, match="already added"):
+        idx.add(art("a", STORY))

@@ -14,6 +14,7 @@ import pytest
 from crosswire.connect.features import StoryInput, slots, story_input
 from crosswire.connect.stories import StoryGrouper
 from crosswire.read import read
+from crosswire.records import EntityType
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "ecbplus-dev.jsonl"
 
@@ -213,7 +214,11 @@ CAPTURES = {
 
 def _capture(aid: str) -> StoryInput:
     text, ship, pirates, day = CAPTURES[aid]
-    entities = (("Indian Navy", "ORG", 2), ("Gulf of Aden", "LOC", 2), (ship, "ORG", 1))
+    entities: tuple[tuple[str, EntityType, int], ...] = (
+        ("Indian Navy", "ORG", 2),
+        ("Gulf of Aden", "LOC", 2),
+        (ship, "ORG", 1),
+    )
     return StoryInput(
         aid, text, entities=entities, dates=(day,), numbers=(f"{pirates} Somali pirates",)
     )
@@ -270,3 +275,86 @@ def test_quality_gate_on_an_ecbplus_slice() -> None:
         for a in gold
     ) / len(gold)
     assert 2 * precision * recall / (precision + recall) >= 0.8
+
+
+# --- memory-bounded internals ------------------------------------------------------------------
+
+
+def test_an_article_keeps_only_its_heaviest_features_and_not_its_text() -> None:
+    from crosswire.connect.features import MAX_FEATURES
+
+    words = " ".join(f"term{i}" for i in range(3 * MAX_FEATURES))
+    item = StoryInput("long", "A headline that is long enough\n" + words)
+    grouper = StoryGrouper()
+    grouper.add(item)
+    ids, _tf, w = grouper._feat.row(0)
+    assert len(ids) == MAX_FEATURES
+    # The headline's words (counted twice) are among the heaviest kept.
+    kept = {f for f, n in grouper._vectorizer.vocab.items() if n in set(ids.tolist())}
+    assert {"w:headline", "w:long"} <= kept
+    assert abs(float((w.astype(float) ** 2).sum()) - 1.0) < 1e-5
+    assert grouper.stories()[0].title == "A headline that is long enough"
+    assert not any(isinstance(v, StoryInput) for v in vars(grouper).values())
+
+
+def test_vectorizer_weights_match_the_dict_formula() -> None:
+    import math
+
+    from crosswire.connect.features import Vectorizer
+
+    vz = Vectorizer({"w": 1.0, "e": 2.0})
+    docs = [{"w:a": 2, "w:b": 1, "e:x": 3}, {"w:a": 1, "w:c": 3, "e:y": 1, "n:5 dead": 1}]
+    for d in docs:
+        vz.learn(d)
+    got = vz.vector(docs[1])
+    idf = {f: math.log(3 / (sum(f in d for d in docs) + 1)) + 1 for f in docs[1]}
+    tf = {f: (1 + math.log(c)) * idf[f] for f, c in docs[1].items()}
+    # Each group normalised on its own and scaled by its weight; "n" has no weight here.
+    words = math.hypot(tf["w:a"], tf["w:c"])
+    w = {"w:a": tf["w:a"] / words, "w:c": tf["w:c"] / words, "e:y": 2.0}
+    norm = math.sqrt(sum(v * v for v in w.values()))
+    assert got == pytest.approx({f: v / norm for f, v in w.items()})
+
+
+def test_partial_regroups_keep_every_article_in_one_story_and_find_the_groups() -> None:
+    import random
+
+    rng = random.Random(3)  # noqa: S311 - test data, not secrets
+    topics = [[f"t{t}w{i}" for i in range(12)] for t in range(8)]
+    grouper = StoryGrouper(0.3, regroup_from=16, full_regroup=16)
+    gold: dict[str, int] = {}
+    for i in range(240):
+        t = rng.randrange(8)
+        gold[str(i)] = t
+        grouper.add(StoryInput(str(i), " ".join(rng.sample(topics[t], 8))))
+    grouper.regroup()
+    assert grouper._examined == 240
+    members = [a for s in grouper.stories() for a in s.articles]
+    assert sorted(members, key=int) == [str(i) for i in range(240)]
+    assert all(grouper.story_of(a) == s.id for s in grouper.stories() for a in s.articles)
+    # Eight clear topics: each story holds one topic, and each topic sits in one story.
+    stories = grouper.stories()
+    assert all(len({gold[a] for a in s.articles}) == 1 for s in stories)
+    assert len(stories) == 8
+
+
+def test_restore_then_add_on_big_stories_keeps_their_sums() -> None:
+    from crosswire.connect.stories import KEEP_TOTAL
+
+    text = "Storm Ciaran hits Brittany\nStorm Ciaran hit Brittany overnight, cutting power."
+    first = StoryGrouper(regroup_from=None)
+    for i in range(KEEP_TOTAL + 2):
+        first.add(StoryInput(f"a{i}", text))
+    [story] = first.stories()
+    kept = first._stories[story.id]
+    assert kept.ids is not None and kept.w is not None
+    # The kept sum is the sum of the articles' vectors.
+    vecs = [first._vec(m) for m in kept.members]
+    total: dict[int, float] = {}
+    for ids, w in vecs:
+        for f, v in zip(ids.tolist(), w.tolist(), strict=True):
+            total[f] = total.get(f, 0.0) + v
+    assert dict(zip(kept.ids.tolist(), kept.w.tolist(), strict=True)) == pytest.approx(total)
+    again = StoryGrouper(regroup_from=None)
+    again.restore((StoryInput(a, text), s) for a, s in first.assignments().items())
+    assert again.add(StoryInput("new", text)) == story.id

@@ -23,13 +23,20 @@ paragraphs across articles come from :meth:`~CopyIndex.paragraph_matches`.
 A copy is never a second source: use :meth:`~CopyIndex.original_of` to count an article's claims
 under its original.
 
-Memory grows linearly with the articles added: per article about 8 bytes per body word (its
-shingle hashes, kept so that every match is verified exactly), about 100 bytes for each of the
-:data:`BANDS` LSH keys and for each of the :data:`PARAGRAPH_KEYS` keys of every paragraph of
-:data:`PARAGRAPH_MIN_WORDS` words or more, plus its URLs and date. ``bench/copies.py`` measures
-it with tracemalloc: 19.9 KB per article for articles of 931 words and 34 paragraphs on average
-(21 bytes per word; about 20 GB per million such articles, so a large archive needs the index
-sharded or kept on disk). A process-wide cache of word hashes adds up to about 20 MB once.
+Memory. What a look-up needs stays in memory, in numpy arrays rather than Python objects: the
+:data:`BANDS` LSH keys (12 bytes each), the :data:`PARAGRAPH_KEYS` keys of every paragraph of
+:data:`PARAGRAPH_MIN_WORDS` words or more (16 bytes each), and 64-bit hashes of the article's id,
+URLs and text (12-16 bytes each), all as sorted arrays with a bounded dict of the latest postings
+(:class:`_Postings`); a key shared by more than :data:`MAX_POSTINGS` articles stops collecting.
+What verification and explanation need (shingle sets, paragraph bounds and hashes, URLs, dates)
+goes to an append-only temporary file, one record per article (:class:`_Records`; about 12
+bytes per body word), read back only for an article's candidates and for groups; memory keeps
+its offset and length. ``bench/copies.py`` measures 3.2 KB in memory per article of 931 words
+and 34 paragraphs (19.9 KB before the records went to disk) plus 10.5 KB on disk;
+``bench/scale.py`` measures the growth over a long synthetic stream (see docs/benchmarks.md).
+Copy groups are kept as lists of their members, so :meth:`~CopyIndex.original_of` and
+:meth:`~CopyIndex.groups` read only the articles that are in a group. A process-wide cache of
+word hashes adds up to about 20 MB once.
 
 MinHash is computed here with numpy (multiply-shift hashing of 64-bit shingle hashes, one
 matrix operation per article) rather than with datasketch: no extra dependency, deterministic
@@ -41,11 +48,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
+import os
 import re
+import tempfile
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -274,6 +286,9 @@ class ParagraphMatch:
 
 @dataclass(slots=True)
 class _Entry:
+    """One article as the index compares it: built on :meth:`CopyIndex.add`, then kept only as a
+    record in the disk-backed :class:`_Records` and decoded again when a candidate needs it."""
+
     id: str
     seq: int
     url: str | None
@@ -285,24 +300,225 @@ class _Entry:
     published: str | None
     shingles: U64
     """Per-paragraph unique shingles, concatenated; ``bounds`` delimits the paragraphs."""
-    bounds: npt.NDArray[np.int32]
+    bounds: npt.NDArray[np.int64]
     paragraphs: list[int]
     """Index in ``Article.paragraphs`` of each shingled paragraph."""
-    para_hashes: list[bytes]
-    matches: list[ParagraphMatch] = field(default_factory=list)
+    para_hashes: list[int]
+    doc: U64
+    """The article's unique shingles, sorted."""
 
     def doc_set(self) -> U64:
-        return np.unique(self.shingles)
+        return self.doc
 
     def para_set(self, i: int) -> U64:
         return self.shingles[self.bounds[i] : self.bounds[i + 1]]
 
+    def encode(self) -> bytes:
+        k, d, n = len(self.paragraphs), len(self.doc), len(self.shingles)
+        meta = json.dumps(
+            [self.id, self.url, self.canonical, list(self.named), self.site, self.named_site,
+             self.published],
+            ensure_ascii=False,
+        ).encode()  # fmt: skip
+        head = np.array([k, d, n, len(meta)], dtype=np.uint64)
+        # Paragraphs' shingles are stored as 4-byte positions in the sorted set of the article's.
+        parts = (
+            head,
+            self.bounds.astype(np.uint64),
+            np.array(self.paragraphs, dtype=np.uint64),
+            np.array(self.para_hashes, dtype=np.uint64),
+            self.doc,
+            np.searchsorted(self.doc, self.shingles).astype(np.uint32),
+        )
+        return b"".join(a.tobytes() for a in parts) + meta
+
+    @staticmethod
+    def decode(seq: int, data: bytes, meta: bool = True) -> _Entry:
+        """The entry of a record; without ``meta`` only its shingles (most candidates are
+        verified and dropped on those alone), its id, URLs, dates and paragraphs left empty."""
+        k, d, n, m = (int(x) for x in np.frombuffer(data, dtype=np.uint64, count=4))
+        body = np.frombuffer(data, dtype=np.uint64, count=4 + (k + 1) + 2 * k + d)
+        bounds = body[4 : 5 + k].astype(np.int64)
+        doc = body[5 + 3 * k :]
+        where = np.frombuffer(data, dtype=np.uint32, count=n, offset=8 * len(body))
+        if not meta:
+            no = None
+            return _Entry("", seq, no, no, (), no, no, no, doc[where], bounds, [], [], doc)
+        paragraphs = body[5 + k : 5 + 2 * k].tolist()
+        para_hashes = body[5 + 2 * k : 5 + 3 * k].tolist()
+        fields = json.loads(data[len(data) - m :].decode())
+        return _Entry(
+            id=fields[0], seq=seq, url=fields[1], canonical=fields[2], named=tuple(fields[3]),
+            site=fields[4], named_site=fields[5], published=fields[6], shingles=doc[where],
+            bounds=bounds, paragraphs=paragraphs, para_hashes=para_hashes, doc=doc,
+        )  # fmt: skip
+
+
+class _Records:
+    """Append-only store of encoded entries, on disk (an anonymous temporary file).
+
+    Shingle sets are most of an entry and are read only when an article is a candidate or a
+    group is explained, so they live on disk and memory keeps 12 bytes per article (offset and
+    length). Recent records wait in a write buffer of at most ``buffer`` bytes.
+    """
+
+    def __init__(self, directory: str | Path | None = None, buffer: int = 1 << 20) -> None:
+        # Kept open for the index's life (closed by close() or on collection).
+        self._file = tempfile.TemporaryFile(dir=directory, prefix="crosswire-copies-")  # noqa: SIM115
+        self._fd = self._file.fileno()
+        self._buf = bytearray()
+        self._limit = buffer
+        self._flushed = 0
+        self._offsets = np.zeros(1024, dtype=np.int64)
+        self._lengths = np.zeros(1024, dtype=np.uint32)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def disk_bytes(self) -> int:
+        return self._flushed + len(self._buf)
+
+    def append(self, data: bytes) -> int:
+        n = self._n
+        if n == len(self._offsets):
+            self._offsets = np.resize(self._offsets, 2 * n)
+            self._lengths = np.resize(self._lengths, 2 * n)
+        self._offsets[n] = self._flushed + len(self._buf)
+        self._lengths[n] = len(data)
+        self._buf += data
+        self._n += 1
+        if len(self._buf) >= self._limit:
+            os.pwrite(self._fd, self._buf, self._flushed)
+            self._flushed += len(self._buf)
+            self._buf = bytearray()
+        return n
+
+    def get(self, seq: int) -> bytes:
+        if not 0 <= seq < self._n:
+            raise IndexError(seq)
+        off, length = int(self._offsets[seq]), int(self._lengths[seq])
+        if off >= self._flushed:
+            return bytes(self._buf[off - self._flushed : off - self._flushed + length])
+        data = os.pread(self._fd, length, off)
+        if len(data) != length:
+            raise OSError(f"short read of copy-index record {seq}")
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Postings:
+    """Integer key → integer values in the order they came, at most ``cap`` per key.
+
+    A dict of Python ints costs about 100 bytes a posting; here postings are sorted numpy
+    arrays (8 bytes a key plus the value's width), and only the latest (up to ``flush``) wait
+    in a dict until they are merged in. A key past ``cap`` postings stops collecting
+    (boilerplate keys), which bounds the work of a look-up.
+    """
+
+    def __init__(self, cap: int, dtype: type[np.unsignedinteger[Any]] = np.uint64,
+                 flush: int = 1 << 18) -> None:  # fmt: skip
+        self._cap = cap
+        self._flush_at = flush
+        self._dtype = dtype
+        self._keys: U64 = np.empty(0, dtype=np.uint64)
+        self._values: npt.NDArray[np.unsignedinteger[Any]] = np.empty(0, dtype=dtype)
+        self._recent: dict[int, int | list[int]] = {}
+        self._pending = 0
+
+    def __len__(self) -> int:
+        return len(self._keys) + self._pending
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._keys.nbytes + self._values.nbytes)
+
+    def add(self, key: int, value: int) -> None:
+        cur = self._recent.get(key)
+        if cur is None:
+            # A lone posting stays a bare int: most keys never collide.
+            self._recent[key] = value
+        elif isinstance(cur, int):
+            self._recent[key] = [cur, value]
+        elif len(cur) < self._cap:
+            cur.append(value)
+        else:
+            return
+        self._pending += 1
+        # Merging costs a copy of the arrays, so the dict may grow with them (an eighth of
+        # them), up to ``flush`` postings: a bounded dict and a bounded total cost of merging.
+        if self._pending >= min(self._flush_at, max(1024, len(self._keys) >> 3)):
+            self._flush()
+
+    def get(self, key: int) -> list[int]:
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: list[int]) -> list[list[int]]:
+        """The postings of each key, oldest first."""
+        if not keys:
+            return []
+        out: list[list[int]] = []
+        if len(self._keys):
+            q = np.array(keys, dtype=np.uint64)
+            lo = np.searchsorted(self._keys, q, "left").tolist()
+            hi = np.searchsorted(self._keys, q, "right").tolist()
+        else:
+            lo = hi = [0] * len(keys)
+        for key, a, b in zip(keys, lo, hi, strict=True):
+            vals: list[int] = self._values[a:b].tolist() if b > a else []
+            r = self._recent.get(key)
+            if r is not None:
+                if isinstance(r, int):
+                    vals.append(r)
+                else:
+                    vals += r
+            out.append(vals[: self._cap] if len(vals) > self._cap else vals)
+        return out
+
+    def _flush(self) -> None:
+        keys: list[int] = []
+        values: list[int] = []
+        for key in sorted(self._recent):
+            posting = self._recent[key]
+            if isinstance(posting, int):
+                keys.append(key)
+                values.append(posting)
+            else:
+                keys += [key] * len(posting)
+                values += posting
+        k = np.array(keys, dtype=np.uint64)
+        v = np.array(values, dtype=self._dtype)
+        self._recent = {}
+        self._pending = 0
+        if not len(k):
+            return
+        # Keep a key's first ``cap`` postings: those already merged, then the oldest new ones.
+        have = np.searchsorted(self._keys, k, "right") - np.searchsorted(self._keys, k, "left")
+        idx = np.arange(len(k))
+        start = np.ones(len(k), dtype=bool)
+        start[1:] = k[1:] != k[:-1]
+        rank = idx - np.maximum.accumulate(np.where(start, idx, 0))
+        keep = rank + have < self._cap
+        k, v = k[keep], v[keep]
+        pos = np.searchsorted(self._keys, k, "right")
+        self._keys = np.insert(self._keys, pos, k)
+        self._values = np.insert(self._values, pos, v)
+
 
 def _overlap(a: U64, b: U64) -> tuple[float, float, int]:
-    """Jaccard, containment of the smaller in the larger, and the size of the intersection."""
+    """Jaccard, containment of the smaller in the larger, and the size of the intersection of
+    two sorted sets."""
     if not len(a) or not len(b):
         return 0.0, 0.0, 0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    # Both are sorted sets: a binary search of the smaller in the larger, no sort of both.
+    if len(a) > len(b):
+        a, b = b, a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    inter = int(np.count_nonzero(b[at] == a))
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b)), inter
 
 
@@ -316,49 +532,82 @@ def _day_cmp(a: str | None, b: str | None) -> int:
 
 
 class CopyIndex:
-    """Exact and near-duplicate articles, found as they are added (see the module docstring)."""
+    """Exact and near-duplicate articles, found as they are added (see the module docstring).
 
-    def __init__(self) -> None:
-        self._entries: list[_Entry] = []
-        self._by_id: dict[str, int] = {}
-        self._exact: dict[bytes, int] = {}
-        self._bands: list[dict[int, int | list[int]]] = [{} for _ in range(BANDS)]
-        self._para_keys: dict[int, int | list[int]] = {}
-        self._urls: dict[str, int] = {}
-        self._canonical: dict[str, int] = {}
-        self._named_by: dict[str, list[int]] = {}
-        self._parent: list[int] = []
-        self._edges: dict[tuple[int, int], CopyMatch] = {}
+    ``directory`` is where the temporary file of shingle records goes (the system's temporary
+    folder by default); it is deleted when the index is closed or collected.
+    """
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self._records = _Records(directory)
+        self._ids = _Postings(MAX_POSTINGS, np.uint32)
+        self._exact = _Postings(1, np.uint32)
+        self._bands = _Postings(MAX_POSTINGS, np.uint32)
+        self._para_keys = _Postings(MAX_POSTINGS)
+        self._urls = _Postings(MAX_POSTINGS, np.uint32)
+        self._canonical = _Postings(1, np.uint32)
+        self._named_by = _Postings(MAX_POSTINGS, np.uint32)
+        self._matches = _Postings(1 << 62)
+        """seq → ``other << 32 | own paragraph << 16 | other's paragraph`` (shingled indexes)."""
+        self._parent = np.zeros(1024, dtype=np.int32)
+        self._members: dict[int, list[int]] = {}
+        """Root → members of each group of two or more, so no reading walks every article."""
+        self._edges: dict[int, bool] = {}
+        """Verified pairs ``low << 32 | high`` → whether the copy was exact."""
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._records)
+
+    def close(self) -> None:
+        """Delete the index's temporary file; the index cannot be used afterwards."""
+        self._records.close()
+
+    def memory_bytes(self) -> int:
+        """Bytes held in the index's numpy arrays (the disk records not included)."""
+        tables = (self._ids, self._exact, self._bands, self._para_keys, self._urls,
+                  self._canonical, self._named_by, self._matches)  # fmt: skip
+        own = self._parent.nbytes + self._records._offsets.nbytes + self._records._lengths.nbytes
+        return own + sum(t.nbytes for t in tables)
+
+    @property
+    def disk_bytes(self) -> int:
+        """Bytes of shingle records written to the temporary file."""
+        return self._records.disk_bytes
+
+    def _entry_at(self, seq: int) -> _Entry:
+        return _Entry.decode(seq, self._records.get(seq))
+
+    def _seq(self, article_id: str) -> int | None:
+        for seq in self._ids.get(_h64(article_id)):
+            if self._entry_at(seq).id == article_id:
+                return seq
+        return None
 
     # -- adding ------------------------------------------------------------------------------
 
     def add(self, article: Article) -> CopyMatch | None:
         """Index ``article``; the strongest verified copy relation to an earlier article, if any."""
-        if article.id in self._by_id:
+        if self._seq(article.id) is not None:
             raise ValueError(f"article {article.id} was already added")
         entry, tokens_all, para_sigs, sig = self._entry(article)
-        n = len(self._entries)
-        matches: list[CopyMatch] = []
-        text_hash = hashlib.blake2b(" ".join(tokens_all).encode(), digest_size=16).digest()
-        exact = self._exact.get(text_hash) if tokens_all else None
-        if exact is not None:
-            other = self._entries[exact]
-            matches.append(
-                CopyMatch(article.id, other.id, "exact", 1.0, 1.0, f"same text as {other.id}")
-            )
+        n = entry.seq
+        matches: list[tuple[int, CopyMatch]] = []
+        text_hash = _h64(" ".join(tokens_all), 16) if tokens_all else None
+        exact = self._exact.get(text_hash) if text_hash is not None else []
+        if exact:
+            other = self._entry_at(exact[0])
+            m = CopyMatch(article.id, other.id, "exact", 1.0, 1.0, f"same text as {other.id}")
+            matches.append((other.seq, m))
         else:
             matches += self._near(entry, para_sigs, sig)
-        self._store(entry, text_hash if tokens_all else None, para_sigs, sig)
-        for m in matches:
-            j = self._by_id[m.other]
-            self._edges[(min(n, j), max(n, j))] = m
+        self._store(entry, text_hash, para_sigs, sig)
+        for j, m in matches:
+            self._edges[(min(n, j) << 32) | max(n, j)] = m.kind == "exact"
             self._union(n, j)
         if not matches:
             return None
-        return max(matches, key=lambda m: (m.kind == "exact", m.containment, m.jaccard))
+        return max((m for _, m in matches),
+                   key=lambda m: (m.kind == "exact", m.containment, m.jaccard))  # fmt: skip
 
     def _entry(
         self, article: Article
@@ -366,7 +615,7 @@ class CopyIndex:
         """The article's index entry, its words, paragraph MinHash keys and MinHash signature."""
         token_lists: list[list[str]] = []
         para_index: list[int] = []
-        para_hashes: list[bytes] = []
+        para_hashes: list[int] = []
         tokens_all: list[str] = []
         named = {_norm_url(article.original_url)}
         for i, p in enumerate(article.paragraphs):
@@ -380,14 +629,14 @@ class CopyIndex:
             tokens_all += tokens
             token_lists.append(tokens)
             para_index.append(i)
-            para_hashes.append(hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest())
+            para_hashes.append(_h64(" ".join(tokens)))
         long = [len(t) >= PARAGRAPH_MIN_WORDS for t in token_lists]
         url = _norm_url(article.url)
         named -= {None, url}
         shingles, bounds = _paragraph_shingles(token_lists)
         entry = _Entry(
             id=article.id,
-            seq=len(self._entries),
+            seq=len(self._records),
             url=url,
             canonical=_norm_url(article.canonical_url),
             named=tuple(sorted(u for u in named if u)),
@@ -395,9 +644,10 @@ class CopyIndex:
             named_site=_norm_site(article.original_site),
             published=article.published,
             shingles=shingles,
-            bounds=bounds,
+            bounds=bounds.astype(np.int64),
             paragraphs=para_index,
             para_hashes=para_hashes,
+            doc=np.unique(shingles),
         )
         # One hashing pass over all shingles; paragraph keys are per-paragraph minima of it.
         h = _hashes(entry.shingles)
@@ -416,6 +666,8 @@ class CopyIndex:
         with np.errstate(over="ignore"):
             for r in range(ROWS):
                 acc = _mix(acc * np.uint64(0x100000001B3) + rows[:, r])
+        # One table for all bands: the band's number takes the key's low bits.
+        acc = (acc & ~np.uint64(BANDS - 1)) | np.arange(BANDS, dtype=np.uint64)
         return [int(k) for k in acc]
 
     def _near(
@@ -423,34 +675,38 @@ class CopyIndex:
         entry: _Entry,
         para_sigs: list[npt.NDArray[np.uint32] | None],
         sig: npt.NDArray[np.uint32],
-    ) -> list[CopyMatch]:
+    ) -> list[tuple[int, CopyMatch]]:
         candidates: set[int] = set()
-        for band, key in zip(self._bands, self._band_keys(sig), strict=True):
-            _collect(band.get(key), candidates)
+        for posting in self._bands.get_many(self._band_keys(sig)):
+            candidates.update(posting)
         para_hits: dict[int, set[int]] = {}
-        for i, ps in enumerate(para_sigs):
-            if ps is None:
-                continue
-            found: set[int] = set()
-            for k in range(PARAGRAPH_KEYS):
-                _collect(self._para_keys.get(_para_key(k, int(ps[k]))), found)
-            para_hits[i] = found
+        asked = [(i, k) for i, ps in enumerate(para_sigs) if ps is not None
+                 for k in range(PARAGRAPH_KEYS)]  # fmt: skip
+        keys = [_para_key(k, int(ps[k])) for i, k in asked if (ps := para_sigs[i]) is not None]
+        for (i, _), posting in zip(asked, self._para_keys.get_many(keys), strict=True):
+            para_hits.setdefault(i, set()).update(posting)
+        for found in para_hits.values():
             candidates.update(f >> 16 for f in found)
-        named = {
-            hit
-            for u in _pointers(entry)
-            if (hit := self._urls.get(u, self._canonical.get(u))) is not None
-        }
+        named: set[int] = set()
+        for u in _pointers(entry):
+            hit = self._url_seq(u)
+            if hit is not None:
+                named.add(hit)
         # Those that named this article before it arrived.
-        for u in (entry.url, entry.canonical):
-            named.update(self._named_by.get(u, ()) if u else ())
+        for own in (entry.url, entry.canonical):
+            named.update(self._named_by.get(_h64(own)) if own else ())
         candidates |= named
 
         doc = entry.doc_set()
-        out: list[CopyMatch] = []
+        out: list[tuple[int, CopyMatch]] = []
+        by_candidate: dict[int, list[tuple[int, int]]] = {}
+        for i, found in para_hits.items():
+            for f in found:
+                by_candidate.setdefault(f >> 16, []).append((i, f & 0xFFFF))
         for c in sorted(candidates):
-            other = self._entries[c]
-            self._paragraph_matches(entry, other, para_hits)
+            data = self._records.get(c)
+            other = _Entry.decode(c, data, meta=False)
+            self._paragraph_matches(entry, other, by_candidate.get(c, ()))
             jac, cont, _ = _overlap(doc, other_set := other.doc_set())
             small, large = sorted((len(doc), len(other_set)))
             if small < MIN_SHINGLES or large == 0:
@@ -458,52 +714,57 @@ class CopyIndex:
             ratio = small / large
             needed = NAMED_CONTAINMENT if c in named else CONTAINMENT
             if jac >= JACCARD or (cont >= needed and ratio >= MIN_SIZE_RATIO):
-                out.append(
-                    CopyMatch(entry.id, other.id, "near", jac, cont, self._describe(entry, other))
-                )
+                other = _Entry.decode(c, data)
+                why = self._describe(entry, other)
+                out.append((c, CopyMatch(entry.id, other.id, "near", jac, cont, why)))
         return out
 
-    def _paragraph_matches(self, entry: _Entry, other: _Entry, hits: dict[int, set[int]]) -> None:
+    def _url_seq(self, url: str) -> int | None:
+        """The article whose URL (the latest such), else whose canonical link, is ``url``."""
+        own = self._urls.get(_h64(url))
+        if own:
+            return own[-1]
+        canonical = self._canonical.get(_h64(url))
+        return canonical[0] if canonical else None
+
+    def _paragraph_matches(
+        self, entry: _Entry, other: _Entry, hits: Iterable[tuple[int, int]]
+    ) -> None:
         c = other.seq
-        for i, found in hits.items():
-            for f in found:
-                if f >> 16 != c:
-                    continue
-                j = f & 0xFFFF
-                jac, _, _ = _overlap(entry.para_set(i), other.para_set(j))
-                if jac >= PARAGRAPH_SIMILARITY:
-                    sim = round(jac, 3)
-                    pi, pj = entry.paragraphs[i], other.paragraphs[j]
-                    entry.matches.append(ParagraphMatch(pi, other.id, pj, sim))
-                    other.matches.append(ParagraphMatch(pj, entry.id, pi, sim))
+        for i, j in hits:
+            jac, _, _ = _overlap(entry.para_set(i), other.para_set(j))
+            if jac >= PARAGRAPH_SIMILARITY:
+                self._matches.add(entry.seq, (c << 32) | (i << 16) | j)
+                self._matches.add(c, (entry.seq << 32) | (j << 16) | i)
 
     def _store(
         self,
         entry: _Entry,
-        text_hash: bytes | None,
+        text_hash: int | None,
         para_sigs: list[npt.NDArray[np.uint32] | None],
         sig: npt.NDArray[np.uint32],
     ) -> None:
-        n = entry.seq
-        self._entries.append(entry)
-        self._by_id[entry.id] = n
-        self._parent.append(n)
+        n = self._records.append(entry.encode())
+        if n == len(self._parent):
+            self._parent = np.resize(self._parent, 2 * n)
+        self._parent[n] = n
+        self._ids.add(_h64(entry.id), n)
         if text_hash is not None:
-            self._exact.setdefault(text_hash, n)
+            self._exact.add(text_hash, n)
         if entry.url:
-            self._urls[entry.url] = n
+            self._urls.add(_h64(entry.url), n)
         for u in _pointers(entry):
-            self._named_by.setdefault(u, []).append(n)
+            self._named_by.add(_h64(u), n)
         if entry.canonical:
-            self._canonical.setdefault(entry.canonical, n)
+            self._canonical.add(_h64(entry.canonical), n)
         if len(entry.shingles) < MIN_SHINGLES:
             return
-        for band, key in zip(self._bands, self._band_keys(sig), strict=True):
-            _post(band, key, n)
+        for key in self._band_keys(sig):
+            self._bands.add(key, n)
         for i, ps in enumerate(para_sigs):
             if ps is not None and i < 0xFFFF:
                 for k in range(PARAGRAPH_KEYS):
-                    _post(self._para_keys, _para_key(k, int(ps[k])), (n << 16) | i)
+                    self._para_keys.add(_para_key(k, int(ps[k])), (n << 16) | i)
 
     # -- explaining ---------------------------------------------------------------------------
 
@@ -536,8 +797,9 @@ class CopyIndex:
             notes.append(f"names {original.id}'s URL as its source")
         return words + (", " + ", ".join(notes) if notes else "")
 
-    def _choose(self, members: list[int]) -> tuple[int, Rule, str]:
-        entries = [self._entries[m] for m in members]
+    def _choose(self, members: list[int]) -> tuple[_Entry, Rule, str]:
+        entries = [self._entry_at(m) for m in members]
+        by_seq = {e.seq: e for e in entries}
         urls: dict[str, _Entry] = {}
         sites: dict[str, list[_Entry]] = {}
         # An article's own URL outranks another's canonical link to it.
@@ -577,13 +839,13 @@ class CopyIndex:
                 path.append(cur)
             if cur in points:  # a cycle: nobody's word decides
                 continue
-            if self._entries[cur] not in roots:
-                roots.append(self._entries[cur])
+            if by_seq[cur] not in roots:
+                roots.append(by_seq[cur])
         # A root some member names as its source outranks roots nobody names.
         named_roots = [r for r in roots if r.seq in reached]
         if len(named_roots) == 1:
             rule, why = reached[named_roots[0].seq]
-            return named_roots[0].seq, rule, why
+            return named_roots[0], rule, why
         pool = named_roots or roots or entries
         # Only a full set of dates decides: an undated member may be the original (publishers'
         # dates are missed too), and in a stream the first seen is the likelier original then.
@@ -593,35 +855,28 @@ class CopyIndex:
                 if _day_cmp(e.published, best.published) < 0:
                     best = e
             if all(e is best or _day_cmp(best.published, e.published) < 0 for e in pool):
-                return best.seq, "earliest", f"earliest published ({best.published})"
+                return best, "earliest", f"earliest published ({best.published})"
         first = min(pool, key=lambda e: e.seq)
         why = "first seen: none names another as its source or links to it, not all are dated"
-        return first.seq, "first-seen", why
+        return first, "first-seen", why
 
     # -- reading ------------------------------------------------------------------------------
 
     def groups(self) -> list[CopyGroup]:
         """Every group of two or more articles, original first, in order of first arrival."""
-        comps: dict[int, list[int]] = {}
-        for i in range(len(self._entries)):
-            comps.setdefault(self._find(i), []).append(i)
         out: list[CopyGroup] = []
-        for members in sorted(comps.values(), key=min):
-            if len(members) < 2:
-                continue
-            orig, rule, why = self._choose(members)
-            o = self._entries[orig]
+        for members in sorted((sorted(m) for m in self._members.values()), key=min):
+            o, rule, why = self._choose(members)
+            orig = o.seq
             links: list[CopyLink] = []
             od = o.doc_set()
             for m in members:
                 if m == orig:
                     continue
-                e = self._entries[m]
-                edge = self._edges.get((min(m, orig), max(m, orig)))
+                e = self._entry_at(m)
+                edge = self._edges.get((min(m, orig) << 32) | max(m, orig))
                 jac, cont, _ = _overlap(e.doc_set(), od)
-                kind: Literal["exact", "near"] = (
-                    "exact" if edge is not None and edge.kind == "exact" else "near"
-                )
+                kind: Literal["exact", "near"] = "exact" if edge else "near"
                 reason = f"same text as {o.id}" if kind == "exact" else self._describe(e, o)
                 if edge is None:
                     reason += " (grouped through another copy)"
@@ -631,30 +886,46 @@ class CopyIndex:
 
     def original_of(self, article_id: str) -> str:
         """The id of the original ``article_id`` copies (itself when it copies nothing)."""
-        n = self._by_id[article_id]
-        root = self._find(n)
-        members = [i for i in range(len(self._entries)) if self._find(i) == root]
-        if len(members) < 2:
+        n = self._seq(article_id)
+        if n is None:
+            raise KeyError(article_id)
+        members = self._members.get(self._find(n))
+        if members is None:
             return article_id
-        return self._entries[self._choose(members)[0]].id
+        return self._choose(sorted(members))[0].id
 
     def paragraph_matches(self, article_id: str) -> list[ParagraphMatch]:
         """Near-duplicate paragraphs shared with other articles (either came first)."""
-        return sorted(
-            self._entries[self._by_id[article_id]].matches,
-            key=lambda m: (m.paragraph, m.other, m.other_paragraph),
-        )
+        n = self._seq(article_id)
+        if n is None:
+            raise KeyError(article_id)
+        own = self._entry_at(n)
+        others: dict[int, _Entry] = {}
+        out: list[ParagraphMatch] = []
+        for v in self._matches.get(n):
+            c, i, j = v >> 32, (v >> 16) & 0xFFFF, v & 0xFFFF
+            other = others.get(c) or others.setdefault(c, self._entry_at(c))
+            # The similarity is measured again rather than stored: these reads are rare.
+            jac, _, _ = _overlap(own.para_set(i), other.para_set(j))
+            out.append(ParagraphMatch(own.paragraphs[i], other.id, other.paragraphs[j],
+                                      round(jac, 3)))  # fmt: skip
+        return sorted(out, key=lambda m: (m.paragraph, m.other, m.other_paragraph))
 
     def _find(self, i: int) -> int:
-        while self._parent[i] != i:
-            self._parent[i] = self._parent[self._parent[i]]
-            i = self._parent[i]
+        parent = self._parent
+        while (p := int(parent[i])) != i:
+            parent[i] = parent[p]
+            i = p
         return i
 
     def _union(self, a: int, b: int) -> None:
         ra, rb = self._find(a), self._find(b)
         if ra != rb:
-            self._parent[max(ra, rb)] = min(ra, rb)
+            low, high = min(ra, rb), max(ra, rb)
+            self._parent[high] = low
+            group = self._members.pop(low, [low])
+            group += self._members.pop(high, [high])
+            self._members[low] = group
 
 
 def _pointers(entry: _Entry) -> list[str]:
@@ -668,21 +939,6 @@ def _para_key(k: int, value: int) -> int:
     return (k << 32) | value
 
 
-def _collect(posting: int | list[int] | None, into: set[int]) -> None:
-    if posting is None:
-        return
-    if isinstance(posting, int):
-        into.add(posting)
-    else:
-        into.update(posting)
-
-
-def _post(index: dict[int, int | list[int]], key: int, value: int) -> None:
-    # A lone posting stays a bare int: most keys never collide, and a list costs 60+ bytes more.
-    cur = index.get(key)
-    if cur is None:
-        index[key] = value
-    elif isinstance(cur, int):
-        index[key] = [cur, value]
-    elif len(cur) < MAX_POSTINGS:
-        cur.append(value)
+def _h64(text: str, size: int = 8) -> int:
+    """A 64-bit hash of ``text`` (the first 8 bytes of a ``size``-byte blake2b digest)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=size).digest()[:8], "little")
