@@ -829,6 +829,7 @@ class CopyIndex:
                     f"{e.id} names its site ({e.named_site}) as its source",
                 )
         roots: list[_Entry] = []
+        root_seqs: set[int] = set()
         reached: dict[int, tuple[Rule, str]] = {}
         for e in entries:
             cur, path = e.seq, [e.seq]
@@ -839,7 +840,10 @@ class CopyIndex:
                 path.append(cur)
             if cur in points:  # a cycle: nobody's word decides
                 continue
-            if by_seq[cur] not in roots:
+            # By sequence number, in a set: comparing entries field by field made this
+            # quadratic on groups of thousands of copies.
+            if cur not in root_seqs:
+                root_seqs.add(cur)
                 roots.append(by_seq[cur])
         # A root some member names as its source outranks roots nobody names.
         named_roots = [r for r in roots if r.seq in reached]
