@@ -67,13 +67,20 @@ class StoryDetail:
     events_total: int = 0
     """How many events the story's history has (``events`` keeps the first ``limit`` joins)."""
 
+    local_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Article id → its entity ids → names, filled as :meth:`claimant` needs them."""
+
     def claimant(self, article_id: str, claim: Claim) -> str:
         """Who makes ``claim``: the claimant's name, else the outlet's voice."""
-        reading = self.readings.get(article_id)
-        if reading is not None and claim.claimant:
-            for e in reading.entities:
-                if e.id == claim.claimant:
-                    return e.name
+        if claim.claimant:
+            names = self.local_names.get(article_id)
+            if names is None:
+                # Once per article: a page asks this for every claim of the story.
+                reading = self.readings.get(article_id)
+                entities = reading.entities if reading is not None else []
+                names = self.local_names[article_id] = {e.id: e.name for e in entities}
+            if claim.claimant in names:
+                return names[claim.claimant]
         return claim.claimant_name or "(the article)"
 
 

@@ -125,11 +125,12 @@ def _listed(fetcher: Fetcher, doc: Document, kind: str, stats: WebStats) -> Iter
         for child in nested[: max(0, MAX_SITEMAPS - len(seen))]:
             seen.add(child)
             got = fetcher.fetch(child)
-            if isinstance(got, Fetched) and got.document is not None:
-                stats.listings += 1
-                level.append(got.document)
+            child_doc = got if isinstance(got, Failure) else _document(got)
+            if isinstance(child_doc, Failure):
+                stats.failures.append(f"{child}: {child_doc.error}")
             else:
-                stats.failures.append(f"{child}: {getattr(got, 'error', 'no sitemap')}")
+                stats.listings += 1
+                level.append(child_doc)
         if not level:
             return
 
