@@ -68,7 +68,7 @@ from crosswire.pipeline import Options, ingest  # noqa: E402
 from crosswire.read import read_article, read_blocks  # noqa: E402
 from crosswire.read.nlp import MODEL, parse, plain_paragraphs  # noqa: E402
 from crosswire.records import Article, Document, Failure  # noqa: E402
-from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.store.store import Store  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "extraction" / "wcxb-dev-articles"
 RESULTS = ROOT / "bench" / "results"

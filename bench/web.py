@@ -75,7 +75,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from crosswire.connect.update import connect  # noqa: E402
 from crosswire.pipeline import Options, ingest  # noqa: E402
-from crosswire.store.sqlite import Store  # noqa: E402
+from crosswire.store.store import Store  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 WCXB = DATA / "extraction" / "wcxb-dev-articles" / "html"

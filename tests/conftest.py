@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import pgcluster
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -47,3 +53,30 @@ def copy_db(db: Path, to: Path) -> Path:
     target = to / db.name
     shutil.copyfile(db, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pgcluster.Cluster]:
+    """A throwaway PostgreSQL cluster (tests/pgcluster.py) for the whole run, stopped and
+    deleted at the end. Where none can be started the tests using it are skipped, or fail with
+    CROSSWIRE_REQUIRE_POSTGRES=1 (as in CI, after tools/ensure_postgres.sh)."""
+    try:
+        cluster = pgcluster.start()
+    except pgcluster.Unavailable as exc:
+        if os.environ.get("CROSSWIRE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (CROSSWIRE_REQUIRE_POSTGRES=1): {exc}")
+        pytest.skip(f"no PostgreSQL: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: pgcluster.Cluster) -> Iterator[str]:
+    """The URL of a new, empty database (test_<n>) in the session's cluster, dropped after."""
+    name = f"test_{next(_pg_databases)}"
+    yield pg_cluster.new_database(name)
+    with contextlib.suppress(Exception):
+        pg_cluster.drop_database(name)  # best effort: only to save disk space

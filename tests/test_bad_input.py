@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from crosswire.cli import main
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 from conftest import SAMPLES
 

@@ -10,7 +10,7 @@ import pytest
 from crosswire.connect.corpus import entity_detail, stories, story_detail
 from crosswire.connect.update import connect, story_events
 from crosswire.pipeline import Options, ingest
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 CHILE_1 = (
     "Magnitude 7.4 earthquake strikes northern Chile near Antofagasta\n"

@@ -19,7 +19,7 @@ from crosswire.ingest.filters import Filters, period
 from crosswire.ingest.sitemaps import SitemapError, parse_sitemap
 from crosswire.ingest.warc import WarcStats, iter_warc
 from crosswire.records import Article, Document, Failure, Link, Paragraph
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 from conftest import SAMPLES
 

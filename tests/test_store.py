@@ -25,7 +25,7 @@ from crosswire.records import (
     article_id,
 )
 from crosswire.store.migrations import MIGRATIONS
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 def _article(content: bytes = b"<p>page</p>", source: str = "a.html") -> Article:

@@ -20,7 +20,7 @@ from crosswire.ingest.watch import poll
 from crosswire.ingest.web import WebStats, web_documents
 from crosswire.pipeline import Options
 from crosswire.records import Document, Failure
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 def _article(title: str) -> bytes:

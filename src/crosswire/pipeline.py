@@ -12,7 +12,7 @@ from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GuardedP
 from crosswire.ingest.files import DEFAULT_MAX_BYTES, is_url, iter_documents
 from crosswire.ingest.filters import Filters
 from crosswire.records import Article, Document, Failure
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from crosswire.ingest.files import DEFAULT_MAX_BYTES
 from crosswire.ingest.filters import Filters, normalize_host, normalize_language
 from crosswire.pipeline import Options
-from crosswire.store.sqlite import ENV_DB, Store, default_db_path
+from crosswire.store.store import ENV_DB, Store, default_db_path
 
 err = Console(stderr=True)
 
@@ -196,8 +196,8 @@ def db_option(fn: Any) -> Any:
         envvar=ENV_DB,
         default=default_db_path,
         show_default=f"${ENV_DB} or ./crosswire.db",
-        type=click.Path(dir_okay=False),
-        help="SQLite database file (created if missing).",
+        help="SQLite database file (created if missing), or a PostgreSQL URL such as "
+        "postgresql://user@host/crosswire (the database must exist; the schema is created).",
     )(fn)
 
 

@@ -22,7 +22,7 @@ from crosswire.cli.common import db_option, err, main, open_store, safe
 if TYPE_CHECKING:
     from crosswire.connect.corpus import StoryDetail
     from crosswire.connect.lineup import SourcedClaim
-    from crosswire.store.sqlite import Store
+    from crosswire.store.store import Store
 
 _JSON_HELP = "JSON on stdout instead of a table."
 

@@ -19,7 +19,7 @@ from crosswire.export import ALL_FORMATS, FTM_TABLES, TABLES
 if TYPE_CHECKING:
     from crosswire.export.run import Written
     from crosswire.export.writers import Tick
-    from crosswire.store.sqlite import Store
+    from crosswire.store.store import Store
 
 _DEFAULT_TABLES = ",".join(TABLES)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from crosswire.cli.common import db_option, err, main, open_store, safe
 from crosswire.serve.settings import ENV_TOKEN
+from crosswire.store.db import redact
 
 DEFAULT_PORT = 8765
 
@@ -58,9 +57,9 @@ def serve_cmd(db: str, host: str, port: int, token: str | None, allow_private: b
         result = ensure_connected(store)
         if result is not None:
             err.print(f"connected {result.new} new articles into {result.stories} stories")
-    app = create_app(Settings(Path(db), token=token, allow_private=allow_private))
+    app = create_app(Settings(db, token=token, allow_private=allow_private))
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"serving {safe(db)} at [bold]http://{shown}:{port}/[/bold] (Ctrl-C to stop)")
+    err.print(f"serving {safe(redact(db))} at [bold]http://{shown}:{port}/[/bold] (Ctrl-C to stop)")
     if not token:
         err.print("read-only: give --token to allow POST /api/ingest")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

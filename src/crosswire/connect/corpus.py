@@ -21,7 +21,7 @@ from crosswire.records import (
     StorySummary,
 )
 from crosswire.store.connections import CopyOf
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 __all__ = [
     "EntityDetail",

@@ -27,7 +27,7 @@ from crosswire.connect.lineup import SourcedClaim, line_up
 from crosswire.connect.stories import Story, StoryGrouper
 from crosswire.records import Article, Claim, StoryEvent, StorySummary
 from crosswire.store.connections import Connected
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 __all__ = [
     "REGROUP_UP_TO",

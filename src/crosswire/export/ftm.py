@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -48,6 +47,7 @@ from crosswire.export.tables import (
     story_entities,
 )
 from crosswire.export.writers import Tick, replacing
+from crosswire.store.db import Database
 
 PREFIX = "crosswire"
 
@@ -117,7 +117,7 @@ def _span(start: int | None, end: int | None) -> str:
 # -- one builder per table ------------------------------------------------------------------
 
 
-def _articles(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _articles(db: Database) -> Iterator[EntityProxy]:
     for r in records(db, TABLES["articles"]):
         a = _make("Article", ftm_id("article", r["id"]))
         a.add("title", r["title"])
@@ -145,7 +145,7 @@ def _articles(db: sqlite3.Connection) -> Iterator[EntityProxy]:
             yield link
 
 
-def _entities(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _entities(db: Database) -> Iterator[EntityProxy]:
     for r in records(db, TABLES["entities"]):
         schema = SCHEMA_OF.get(r["type"], "LegalEntity")
         e = _make(schema, ftm_id("entity", r["id"]))
@@ -172,7 +172,7 @@ def _entities(db: sqlite3.Connection) -> Iterator[EntityProxy]:
         yield e
 
 
-def _mentions(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _mentions(db: Database) -> Iterator[EntityProxy]:
     for o in occurrences(db):
         yield _mention(o)
         if o.corpus_id is not None:
@@ -208,7 +208,7 @@ def _documentation(o: Occurrence) -> EntityProxy:
     return d
 
 
-def _quotes(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _quotes(db: Database) -> Iterator[EntityProxy]:
     for r in records(db, TABLES["quotes"]):
         n = _make("Note", ftm_id("quote", r["article_id"], str(r["idx"])))
         who = r["speaker_entity_name"] or r["speaker_name"]
@@ -233,7 +233,7 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _claims(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _claims(db: Database) -> Iterator[EntityProxy]:
     for r in records(db, TABLES["claims"]):
         n = _make("Note", ftm_id("claim", r["article_id"], str(r["idx"])))
         who = r["claimant_entity_name"] or r["claimant_name"]
@@ -271,7 +271,7 @@ def _claims(db: sqlite3.Connection) -> Iterator[EntityProxy]:
         yield n
 
 
-def _stories(db: sqlite3.Connection) -> Iterator[EntityProxy]:
+def _stories(db: Database) -> Iterator[EntityProxy]:
     for r in records(db, TABLES["stories"]):
         ev = _make("Event", ftm_id("story", r["id"]))
         ev.add("name", r["title"] or r["id"])
@@ -292,7 +292,7 @@ def _stories(db: sqlite3.Connection) -> Iterator[EntityProxy]:
         yield ev
 
 
-_BUILDERS: dict[str, Callable[[sqlite3.Connection], Iterator[EntityProxy]]] = {
+_BUILDERS: dict[str, Callable[[Database], Iterator[EntityProxy]]] = {
     "articles": _articles,
     "entities": _entities,
     "mentions": _mentions,
@@ -302,7 +302,7 @@ _BUILDERS: dict[str, Callable[[sqlite3.Connection], Iterator[EntityProxy]]] = {
 }
 
 
-def ftm_rows(db: sqlite3.Connection, tables: Sequence[str]) -> int:
+def ftm_rows(db: Database, tables: Sequence[str]) -> int:
     """How many rows of the store the mapping reads for ``tables`` (for a progress bar)."""
     total = 0
     for name in tables:
@@ -313,7 +313,7 @@ def ftm_rows(db: sqlite3.Connection, tables: Sequence[str]) -> int:
     return total
 
 
-def entities(db: sqlite3.Connection, tables: Sequence[str]) -> Iterator[EntityProxy]:
+def entities(db: Database, tables: Sequence[str]) -> Iterator[EntityProxy]:
     """The FtM entities for ``tables`` (those of :data:`FTM_TABLES` among them), checked."""
     for name in FTM_TABLES:
         if name in tables:
@@ -322,7 +322,7 @@ def entities(db: sqlite3.Connection, tables: Sequence[str]) -> Iterator[EntityPr
 
 
 def write_ftm(
-    db: sqlite3.Connection, tables: Sequence[str], path: Path, tick: Tick | None = None
+    db: Database, tables: Sequence[str], path: Path, tick: Tick | None = None
 ) -> Counter[str]:
     """Write FtM JSON Lines (one ``{"id", "schema", "properties"}`` per line) to ``path``;
     return how many entities of each schema."""

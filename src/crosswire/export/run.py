@@ -13,7 +13,7 @@ from crosswire.export import ALL_FORMATS, FTM_FILE, FTM_TABLES
 from crosswire.export.ftm import ftm_rows, write_ftm
 from crosswire.export.tables import TABLES, count, snapshot
 from crosswire.export.writers import SUFFIX, WRITERS, Tick
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 class ExportPathError(CrosswireError):

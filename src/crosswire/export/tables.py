@@ -9,13 +9,13 @@ article keep its id and their character offsets into the article's ``text``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from crosswire.records import Claim
+from crosswire.store.db import Database
 
 ColumnType = Literal["string", "int", "float", "strings"]
 """``strings`` is a list of strings: native in JSON Lines and Parquet, a JSON array in CSV."""
@@ -37,7 +37,7 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     count_sql: str
-    rows: Callable[[sqlite3.Connection], Iterator[Row]]
+    rows: Callable[[Database], Iterator[Row]]
 
     @property
     def names(self) -> list[str]:
@@ -53,7 +53,7 @@ def _loads(text: str | None) -> Any:
 
 
 @contextmanager
-def snapshot(db: sqlite3.Connection) -> Iterator[None]:
+def snapshot(db: Database) -> Iterator[None]:
     """Read every table inside one read transaction: in WAL mode that is a consistent snapshot,
     so an ingest running beside the export never leaves a quote pointing at a missing article."""
     db.execute("BEGIN DEFERRED")
@@ -102,7 +102,7 @@ ORDER BY a.rowid
 """
 
 
-def _article_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _article_rows(db: Database) -> Iterator[Row]:
     for r in db.execute(_ARTICLES_SQL):
         yield (*r[:15], _loads(r[15]), *r[16:])
 
@@ -120,7 +120,7 @@ PARAGRAPH_COLUMNS = (
 )
 
 
-def _paragraph_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _paragraph_rows(db: Database) -> Iterator[Row]:
     yield from db.execute(
         'SELECT article_id, idx, role, start, "end", text, line FROM paragraphs '
         "ORDER BY article_id, idx"
@@ -142,16 +142,20 @@ ENTITY_COLUMNS = (
     _c("lon", "float", "longitude (WGS 84), for a geocoded place"),
 )
 
-# The place each corpus entity is geocoded to most often across its articles (SQLite takes the
-# bare columns of a max() aggregate from the row holding the maximum).
+# The place each corpus entity is geocoded to most often across its articles (ties: the first
+# by country and coordinates).
 _ENTITIES_SQL = """
-WITH geo AS (
-    SELECT corpus_id, country, lat, lon, max(n) AS n FROM (
-        SELECT l.corpus_id, p.country, p.lat, p.lon, count(*) AS n
-        FROM places p
-        JOIN entity_links l ON l.article_id = p.article_id AND l.entity_id = p.entity_id
-        GROUP BY l.corpus_id, p.country, p.lat, p.lon
-    ) GROUP BY corpus_id
+WITH counted AS (
+    SELECT l.corpus_id, p.country, p.lat, p.lon, count(*) AS n
+    FROM places p
+    JOIN entity_links l ON l.article_id = p.article_id AND l.entity_id = p.entity_id
+    GROUP BY l.corpus_id, p.country, p.lat, p.lon
+), geo AS (
+    SELECT corpus_id, country, lat, lon FROM (
+        SELECT c.*, row_number() OVER (
+            PARTITION BY corpus_id ORDER BY n DESC, country, lat, lon
+        ) AS k FROM counted c
+    ) AS ranked WHERE k = 1
 )
 SELECT e.id, e.name, e.type, e.aliases, e.roles, e.articles, e.mentions,
        g.country, g.lat, g.lon
@@ -160,7 +164,7 @@ ORDER BY e.rowid
 """
 
 
-def _entity_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _entity_rows(db: Database) -> Iterator[Row]:
     for r in db.execute(_ENTITIES_SQL):
         roles = [text for text, _articles in _loads(r[4])]
         yield (r[0], r[1], r[2], _loads(r[3]), roles, *r[5:])
@@ -187,7 +191,7 @@ ORDER BY s.article_id, s.entity_id, s.kind, s.start, s."end"
 """
 
 
-def _mention_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _mention_rows(db: Database) -> Iterator[Row]:
     yield from db.execute(_MENTIONS_SQL)
 
 
@@ -223,7 +227,7 @@ ORDER BY q.article_id, q.idx
 """
 
 
-def _quote_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _quote_rows(db: Database) -> Iterator[Row]:
     yield from db.execute(_QUOTES_SQL)
 
 
@@ -281,7 +285,7 @@ ORDER BY k.article_id, k.idx
 )
 
 
-def _claim_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _claim_rows(db: Database) -> Iterator[Row]:
     yield from db.execute(_CLAIMS_SQL)
 
 
@@ -302,7 +306,7 @@ STORY_COLUMNS = (
 )
 
 
-def _story_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _story_rows(db: Database) -> Iterator[Row]:
     stories = db.execute(
         "SELECT id, title, first, last, articles, copies, disagreements, sources, entities, "
         "updated_at FROM stories ORDER BY rowid"
@@ -324,7 +328,7 @@ STORY_ARTICLE_COLUMNS = (
 )
 
 
-def _story_article_rows(db: sqlite3.Connection) -> Iterator[Row]:
+def _story_article_rows(db: Database) -> Iterator[Row]:
     yield from db.execute("SELECT story_id, article_id, seq FROM story_articles ORDER BY seq")
 
 
@@ -392,11 +396,11 @@ TABLES: dict[str, Table] = {
 }
 
 
-def count(db: sqlite3.Connection, table: Table) -> int:
+def count(db: Database, table: Table) -> int:
     return int(db.execute(table.count_sql).fetchone()[0])
 
 
-def records(db: sqlite3.Connection, table: Table) -> Iterator[dict[str, Any]]:
+def records(db: Database, table: Table) -> Iterator[dict[str, Any]]:
     """The table's rows as dicts keyed by column name."""
     names = table.names
     for row in table.rows(db):
@@ -433,7 +437,7 @@ ORDER BY e.article_id, e.id, s.kind, s.start, s."end"
 """
 
 
-def occurrences(db: sqlite3.Connection) -> Iterator[Occurrence]:
+def occurrences(db: Database) -> Iterator[Occurrence]:
     """Every article's entities, one at a time (the spans of one arrive together, in order)."""
     current: Occurrence | None = None
     for r in db.execute(_OCCURRENCES_SQL):
@@ -447,13 +451,11 @@ def occurrences(db: sqlite3.Connection) -> Iterator[Occurrence]:
         yield current
 
 
-def count_occurrences(db: sqlite3.Connection) -> int:
+def count_occurrences(db: Database) -> int:
     return int(db.execute("SELECT count(*) FROM entities").fetchone()[0])
 
 
-def story_entities(
-    db: sqlite3.Connection, story_id: str, names: Sequence[str]
-) -> list[tuple[str, str]]:
+def story_entities(db: Database, story_id: str, names: Sequence[str]) -> list[tuple[str, str]]:
     """(id, type) of the corpus entities the story's articles name that go by one of
     ``names`` (as name or alias): the story's shared names, resolved to corpus entities."""
     if not names:

@@ -13,7 +13,7 @@ from crosswire.ingest.filters import Filters
 from crosswire.ingest.web import WebStats, fetch_pages, listed_links, listing_kind, wanted_urls
 from crosswire.pipeline import IngestSummary, Options, ingest_documents
 from crosswire.records import Article, Document, Failure
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 @dataclass(slots=True)

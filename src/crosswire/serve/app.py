@@ -25,7 +25,7 @@ from crosswire.serve import api, errors, views
 from crosswire.serve.charts import land_svg
 from crosswire.serve.settings import MAX_PER_PAGE, Settings
 from crosswire.serve.stores import Stores
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -13,7 +13,8 @@ ENV_TOKEN = "CROSSWIRE_TOKEN"  # noqa: S105 - the variable's name, not a secret
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db: Path
+    db: str | Path
+    """A SQLite file, or a ``postgresql://`` URL."""
     token: str | None = None
     """Bearer token that ``POST`` requests must carry; without one, writing is disabled."""
     allow_private: bool = False

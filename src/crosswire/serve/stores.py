@@ -1,8 +1,9 @@
-"""One SQLite connection per server thread, and one writer at a time.
+"""One database connection per server thread, and one writer at a time.
 
-sqlite3 connections may not be shared between threads, and FastAPI runs plain ``def`` endpoints
-in a thread pool; opening the database per request would re-run the migration check each time.
-Reads go on in parallel (WAL mode); writes (ingest through the API) take :attr:`Stores.write`.
+A connection may not be used by two threads at once (sqlite3 refuses it; a psycopg connection
+would serialise them), and FastAPI runs plain ``def`` endpoints in a thread pool; opening the
+database per request would re-run the migration check each time. Reads go on in parallel (WAL
+mode, or PostgreSQL's own); writes (ingest through the API) take :attr:`Stores.write`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 
 class Stores:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = path
         self._local = threading.local()
         self.write = threading.Lock()

@@ -21,7 +21,7 @@ from crosswire.serve.charts import Dated, Pin, map_svg, timeline_svg
 from crosswire.serve.errors import ApiError
 from crosswire.serve.markup import annotate, mark_snippet, spans_of
 from crosswire.store.search import MARK_END, MARK_START
-from crosswire.store.sqlite import Store
+from crosswire.store.store import Store
 
 #: Articles a story page lists (originals first, then copies, each by date; one per text is
 #: read, see ``story_detail``), and "joined" events it lists: a wire story can have thousands.

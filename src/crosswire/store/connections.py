@@ -11,13 +11,14 @@ the original of a copy group or merge two corpus entities.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from crosswire.connect.copies import CopyGroup, CopyLink
 from crosswire.connect.entities import CorpusEntity, CorpusRole
 from crosswire.records import StoryEvent, StorySummary
+from crosswire.store.db import Database
 from crosswire.store.migrations import ENTITY_STORIES, now
 
 
@@ -50,7 +51,7 @@ class Connected:
 class Connections:
     """The connection tables of one SQLite database (see the module docstring)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     # -- writes -------------------------------------------------------------------------------
@@ -257,7 +258,7 @@ class Connections:
         rows = self.db.execute(
             f"SELECT * FROM story_events WHERE {where} AND kind != 'join' "  # noqa: S608 - constant
             f"UNION ALL SELECT * FROM (SELECT * FROM story_events WHERE {where} "
-            "AND kind = 'join' ORDER BY seq LIMIT ?) ORDER BY seq",
+            "AND kind = 'join' ORDER BY seq LIMIT ?) AS joins ORDER BY seq",
             (story_id, story_id, story_id, story_id, joins),
         )
         events = [
@@ -392,7 +393,7 @@ class Connections:
         """The articles naming ``corpus_id`` in arrival order (the first ``limit``); with
         ``originals``, only those that copy no other article."""
         sql = (
-            "SELECT DISTINCT l.article_id FROM entity_links l "
+            "SELECT l.article_id FROM entity_links l "
             "LEFT JOIN story_articles sa INDEXED BY story_articles_cover "
             "ON sa.article_id = l.article_id WHERE l.corpus_id = ?"
         )
@@ -400,7 +401,8 @@ class Connections:
         if originals:
             # A copy is never its own original, so a row in copies is enough.
             sql += " AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.article_id = l.article_id)"
-        sql += " ORDER BY sa.seq"
+        # One row per article (it may name the entity under several local ids).
+        sql += " GROUP BY l.article_id ORDER BY min(sa.seq), l.article_id"
         if limit is not None:
             sql += " LIMIT ?"
             params = (corpus_id, limit)
@@ -512,7 +514,7 @@ def _chunks(ids: list[str], size: int = 400) -> Iterable[list[str]]:
         yield ids[i : i + size]
 
 
-def _story(r: sqlite3.Row) -> StorySummary:
+def _story(r: Any) -> StorySummary:
     return StorySummary(
         id=r["id"],
         title=r["title"],
@@ -527,7 +529,7 @@ def _story(r: sqlite3.Row) -> StorySummary:
     )
 
 
-def _entity(r: sqlite3.Row, articles: list[str]) -> CorpusEntity:
+def _entity(r: Any, articles: list[str]) -> CorpusEntity:
     return CorpusEntity(
         id=r["id"],
         name=r["name"],

@@ -2,30 +2,34 @@
 
 Each migration is registered once with :func:`migration` and never edited after release: a change
 to the schema is a new migration with the next version number.
+
+The schema is written in SQLite's terms and the same migrations build it in PostgreSQL
+(:func:`crosswire.store.db.postgres_ddl` translates the types); where the two differ (full-text
+search, the ``rowid`` that SQLite gives every table) a migration says so by dialect.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from crosswire.errors import StoreError
+from crosswire.store.db import Database
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Database], None]
 
 
 MIGRATIONS: list[Migration] = []
 
 
-def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection], None]], None]:
-    def register(fn: Callable[[sqlite3.Connection], None]) -> None:
+def migration(version: int, name: str) -> Callable[[Callable[[Database], None]], None]:
+    def register(fn: Callable[[Database], None]) -> None:
         if any(m.version == version for m in MIGRATIONS):
             raise ValueError(f"duplicate migration version {version}")
         MIGRATIONS.append(Migration(version, name, fn))
@@ -35,7 +39,7 @@ def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection
 
 
 @migration(1, "articles, paragraphs, removed blocks, sources, failures")
-def _v1(db: sqlite3.Connection) -> None:
+def _v1(db: Database) -> None:
     _script(
         db,
         """
@@ -49,7 +53,7 @@ def _v1(db: sqlite3.Connection) -> None:
             text TEXT NOT NULL,
             errors TEXT NOT NULL DEFAULT '[]',
             extracted_at TEXT NOT NULL,
-            crosswire_version TEXT NOT NULL
+            crosswire_version TEXT NOT NULL{rowid}
         );
         CREATE INDEX articles_text_hash ON articles(text_hash);
         CREATE INDEX articles_published ON articles(published);
@@ -100,7 +104,7 @@ def _v1(db: sqlite3.Connection) -> None:
 
 
 @migration(2, "readings: entities with mentions and roles, quotes")
-def _v2(db: sqlite3.Connection) -> None:
+def _v2(db: Database) -> None:
     _script(
         db,
         """
@@ -152,7 +156,7 @@ def _v2(db: sqlite3.Connection) -> None:
 
 
 @migration(3, "readings: time expressions and places")
-def _v3(db: sqlite3.Connection) -> None:
+def _v3(db: Database) -> None:
     _script(
         db,
         """
@@ -186,7 +190,7 @@ def _v3(db: sqlite3.Connection) -> None:
 
 
 @migration(4, "readings: numeric claims")
-def _v4(db: sqlite3.Connection) -> None:
+def _v4(db: Database) -> None:
     _script(
         db,
         """
@@ -211,7 +215,7 @@ def _v4(db: sqlite3.Connection) -> None:
 
 
 @migration(5, "connections: stories with their history, copies, corpus entities")
-def _v5(db: sqlite3.Connection) -> None:
+def _v5(db: Database) -> None:
     _script(
         db,
         """
@@ -224,7 +228,7 @@ def _v5(db: sqlite3.Connection) -> None:
             entities TEXT NOT NULL,
             copies INTEGER NOT NULL,
             disagreements INTEGER NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL{rowid}
         );
         CREATE INDEX stories_last ON stories(last);
         CREATE TABLE story_articles (
@@ -251,7 +255,7 @@ def _v5(db: sqlite3.Connection) -> None:
             containment REAL NOT NULL,
             reason TEXT NOT NULL,
             rule TEXT NOT NULL,
-            why TEXT NOT NULL
+            why TEXT NOT NULL{rowid}
         );
         CREATE INDEX copies_original ON copies(original_id);
         CREATE TABLE corpus_entities (
@@ -261,7 +265,7 @@ def _v5(db: sqlite3.Connection) -> None:
             aliases TEXT NOT NULL,
             roles TEXT NOT NULL,
             articles INTEGER NOT NULL,
-            mentions INTEGER NOT NULL
+            mentions INTEGER NOT NULL{rowid}
         );
         CREATE INDEX corpus_entities_name ON corpus_entities(name);
         CREATE TABLE entity_links (
@@ -276,7 +280,10 @@ def _v5(db: sqlite3.Connection) -> None:
 
 
 @migration(6, "full-text search over articles and quotes (FTS5)")
-def _v6(db: sqlite3.Connection) -> None:
+def _v6(db: Database) -> None:
+    if db.dialect == "postgresql":
+        _v6_postgres(db)
+        return
     # Articles: an external-content index kept in step by triggers (the text is stored once).
     # Quotes live in a WITHOUT ROWID table, which FTS5 cannot point into, so their index holds
     # its own copy of the words, with the article id and index to find the quote.
@@ -323,8 +330,58 @@ def _v6(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_postgres(db: Database) -> None:
+    # PostgreSQL's own full-text search: articles through an expression index (the words of the
+    # first 500,000 characters: a tsvector is capped at 1 MB), quotes through a table of their
+    # words kept by triggers, as in SQLite. crosswire.store.search.PgSearch queries with the
+    # same expressions, so the GIN indexes are used.
+    db.script(
+        """
+        CREATE INDEX articles_fts ON articles USING gin (
+            to_tsvector('simple', coalesce(title, '') || ' ' || left(text, 500000))
+        );
+        CREATE TABLE quotes_fts (
+            article_id TEXT NOT NULL,
+            idx BIGINT NOT NULL,
+            speaker TEXT NOT NULL,
+            text TEXT NOT NULL,
+            rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE INDEX quotes_fts_words ON quotes_fts USING gin (
+            to_tsvector('simple', speaker || ' ' || left(text, 500000))
+        );
+        CREATE FUNCTION crosswire_quotes_fts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO quotes_fts (speaker, text, article_id, idx)
+            VALUES (
+                coalesce(
+                    (SELECT name FROM entities e
+                     WHERE e.article_id = NEW.article_id AND e.id = NEW.speaker),
+                    NEW.speaker_name, ''
+                ),
+                NEW.text, NEW.article_id, NEW.idx
+            );
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes
+            FOR EACH ROW EXECUTE FUNCTION crosswire_quotes_fts_insert();
+        CREATE FUNCTION crosswire_quotes_fts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM quotes_fts WHERE article_id = OLD.article_id AND idx = OLD.idx;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes
+            FOR EACH ROW EXECUTE FUNCTION crosswire_quotes_fts_delete();
+        INSERT INTO quotes_fts (speaker, text, article_id, idx)
+        SELECT coalesce(e.name, q.speaker_name, ''), q.text, q.article_id, q.idx
+        FROM quotes q LEFT JOIN entities e ON e.article_id = q.article_id AND e.id = q.speaker
+        """
+    )
+
+
 @migration(8, "watch: feeds and sitemaps polled, with their HTTP validators")
-def _v8(db: sqlite3.Connection) -> None:
+def _v8(db: Database) -> None:
     _script(
         db,
         """
@@ -349,7 +406,7 @@ ENTITY_STORIES = (
 
 
 @migration(7, "indexes for the web pages: a story's history, the story list's order")
-def _v7(db: sqlite3.Connection) -> None:
+def _v7(db: Database) -> None:
     # A story's history is asked for as story_id = ? OR other_id = ?: without the second index
     # every story page scanned all events (one per article ever grouped). The story list's
     # order gets an index of its own so a page of it reads 50 rows, not every story. The two
@@ -359,7 +416,7 @@ def _v7(db: sqlite3.Connection) -> None:
         db,
         """
         CREATE INDEX story_events_other ON story_events(other_id);
-        CREATE INDEX stories_order ON stories(articles DESC, last IS NULL, last DESC, id);
+        CREATE INDEX stories_order ON stories(articles DESC, (last IS NULL), last DESC, id);
         CREATE INDEX story_articles_cover ON story_articles(article_id, story_id, seq);
         CREATE INDEX story_articles_members ON story_articles(story_id, seq, article_id);
         CREATE INDEX articles_id_published ON articles(id, published);
@@ -377,25 +434,35 @@ def _v7(db: sqlite3.Connection) -> None:
     db.execute(ENTITY_STORIES)
 
 
-def _script(db: sqlite3.Connection, sql: str) -> None:
-    # Not executescript(): it COMMITs the open transaction first, so a failed migration would
-    # leave half a schema behind.
-    # Statements are cut at the semicolon that completes one (a trigger's body has its own).
-    statement = ""
-    for piece in sql.split(";"):
-        statement += piece + ";"
-        if sqlite3.complete_statement(statement):
-            if statement.strip(" \n;"):
-                db.execute(statement)
-            statement = ""
+def _script(db: Database, sql: str) -> None:
+    # SQLite numbers every row of a table (rowid) and the store orders some tables by it;
+    # PostgreSQL gets the same as an identity column where the schema says {rowid}.
+    rowid = ", rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE"
+    db.script(sql.replace("{rowid}", rowid if db.dialect == "postgresql" else ""))
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def migrate(db: sqlite3.Connection) -> int:
+def migrate(db: Database) -> int:
     """Apply pending migrations, each in its own transaction; return the schema version."""
+    if db.dialect == "postgresql":
+        # Two crosswire processes opening a new server database at once must not both build
+        # the schema: the second waits here, then finds the migrations done.
+        db.execute("SELECT pg_advisory_lock(?)", (_LOCK,)).fetchone()
+        try:
+            return _migrate(db)
+        finally:
+            db.execute("SELECT pg_advisory_unlock(?)", (_LOCK,)).fetchone()
+    return _migrate(db)
+
+
+#: The PostgreSQL advisory lock key of schema migrations ("crosswir" in ASCII).
+_LOCK = 0x63726F7373776972
+
+
+def _migrate(db: Database) -> int:
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -1,5 +1,5 @@
-"""Full-text search over stored articles and quotes (SQLite FTS5, kept up to date by triggers;
-see migration 6).
+"""Full-text search over stored articles and quotes: SQLite FTS5, or PostgreSQL's text search
+(:class:`PgSearch`), both kept up to date by the database (see migration 6).
 
 User input never reaches FTS5's query syntax: each word becomes a quoted term, so a query such as
 ``"troops" OR`` or ``NEAR(`` is a search for those words, never a syntax error or an operator.
@@ -10,8 +10,10 @@ escaping the text.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
+from typing import Any
+
+from crosswire.store.db import Database
 
 #: Start and end of a match in a snippet: private-use code points that news text does not use
 #: (a page that did would only get a spurious highlight: the snippet is escaped all the same).
@@ -49,7 +51,7 @@ class QuoteHit:
 
 
 class Search:
-    """Searches of one SQLite database.
+    """Searches of one SQLite database (FTS5).
 
     Ranking (bm25) costs time in proportion to the matches: a common word matches most of a
     large archive (at 100,000 articles, "said" matches 43,000 of them and 27,000 quotes, and
@@ -58,7 +60,7 @@ class Search:
     results). ``count_up_to`` likewise stops counting there: the total is then a lower bound.
     """
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     def _count(self, table: str, query: str, up_to: int | None) -> int:
@@ -79,7 +81,7 @@ class Search:
 
     def _page(
         self, table: str, select: str, query: str, limit: int, offset: int, window: int | None
-    ) -> list[sqlite3.Row]:
+    ) -> list[Any]:
         """The page of ``select``'s matches, best first; with ``window``, ranked among the
         ``window`` most recent only (a rowid range FTS5 reads directly: the others are never
         ranked, and snippets are made for the page's rows only, as before)."""
@@ -137,3 +139,117 @@ class Search:
         )
         rows = self._page("quotes_fts", select, query, limit, offset, window)
         return [QuoteHit(r[0], int(r[1]), r[2], r[3], r[4]) for r in rows], int(total)
+
+
+def plain_words(text: str) -> str | None:
+    """The user's words (at most 16) for ``plainto_tsquery``: every one must match, and no
+    character of the input is read as an operator."""
+    words = _WORD.findall(text)[:16]
+    return " ".join(words) if words else None
+
+
+#: The indexed expressions of migration 6 (PostgreSQL): a query must repeat them exactly for
+#: the GIN indexes to be used.
+_ARTICLE_WORDS = "to_tsvector('simple', coalesce(a.title, '') || ' ' || left(a.text, 500000))"
+_QUOTE_WORDS = "to_tsvector('simple', q.speaker || ' ' || left(q.text, 500000))"
+_QUERY = "plainto_tsquery('simple', ?)"
+
+
+class PgSearch:
+    """The same searches in a PostgreSQL database, with its own text search: ``ts_rank`` for
+    the order, ``ts_headline`` for snippets, and the same ``window`` and ``count_up_to``
+    bounds as :class:`Search` (by the order rows were stored)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _count(self, source: str, where: str, words: str, up_to: int | None) -> int:
+        inner = f"SELECT 1 FROM {source} WHERE {where}"  # noqa: S608 - constant SQL
+        if up_to is None:
+            sql = f"SELECT count(*) FROM ({inner}) m"  # noqa: S608 - constant SQL
+            return int(self.db.execute(sql, (words,)).fetchone()[0])
+        sql = f"SELECT count(*) FROM ({inner} LIMIT ?) m"  # noqa: S608 - constant SQL
+        return int(self.db.execute(sql, (words, up_to)).fetchone()[0])
+
+    def _page_with(
+        self,
+        select: str,
+        source: str,
+        where: str,
+        words_expr: str,
+        words: str,
+        limit: int,
+        offset: int,
+        window: int | None,
+    ) -> list[Any]:
+        """The page of matches, best first: ranked in a subquery, then ``select`` (with the
+        snippet, which reads the whole text) made for the page's rows only. With ``window``,
+        only that many of the most recently stored matches are ranked."""
+        alias = source.split()[-1]
+        bound: list[int] = []
+        if window is not None:
+            row = self.db.execute(
+                f"SELECT {alias}.rowid FROM {source} WHERE {where} "  # noqa: S608 - constant SQL
+                f"ORDER BY {alias}.rowid DESC LIMIT 1 OFFSET ?",
+                (words, max(window, offset + limit) - 1),
+            ).fetchone()
+            if row is not None:
+                where += f" AND {alias}.rowid >= ?"
+                bound.append(int(row[0]))
+        sql = (
+            f"WITH page AS (SELECT {alias}.*, ts_rank({words_expr}, {_QUERY}) AS r "  # noqa: S608 - constant SQL
+            f"FROM {source} WHERE {where} ORDER BY r DESC, {alias}.rowid DESC LIMIT ? OFFSET ?) "
+            f"{select} FROM page {alias} ORDER BY {alias}.r DESC, {alias}.rowid DESC"
+        )
+        params = (words, words, *bound, limit, offset, words, MARK_START, MARK_END)
+        return self.db.execute(sql, params).fetchall()
+
+    def articles(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        window: int | None = None,
+        count_up_to: int | None = None,
+    ) -> tuple[list[ArticleHit], int]:
+        """Articles matching every word of ``text``, best first, and how many match in all."""
+        words = plain_words(text)
+        if words is None:
+            return [], 0
+        where = f"{_ARTICLE_WORDS} @@ {_QUERY}"
+        total = self._count("articles a", where, words, count_up_to)
+        select = (
+            "SELECT a.id, a.title, a.published, a.site, "
+            "ts_headline('simple', a.text, "
+            f"{_QUERY}, 'MaxWords=16, MinWords=6, MaxFragments=2, FragmentDelimiter=…, "
+            "StartSel=' || ? || ', StopSel=' || ?)"
+        )
+        rows = self._page_with(
+            select, "articles a", where, _ARTICLE_WORDS, words, limit, offset, window
+        )
+        return [ArticleHit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total
+
+    def quotes(
+        self,
+        text: str,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        window: int | None = None,
+        count_up_to: int | None = None,
+    ) -> tuple[list[QuoteHit], int]:
+        """Quotes whose words or speaker match every word of ``text``, best first."""
+        words = plain_words(text)
+        if words is None:
+            return [], 0
+        where = f"{_QUOTE_WORDS} @@ {_QUERY}"
+        total = self._count("quotes_fts q", where, words, count_up_to)
+        select = (
+            "SELECT q.article_id, q.idx, q.speaker, q.text, ts_headline('simple', q.text, "
+            f"{_QUERY}, 'MaxWords=24, MinWords=8, StartSel=' || ? || ', StopSel=' || ?)"
+        )
+        rows = self._page_with(
+            select, "quotes_fts q", where, _QUOTE_WORDS, words, limit, offset, window
+        )
+        return [QuoteHit(r[0], int(r[1]), r[2], r[3], r[4]) for r in rows], total

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from crosswire.store.db import Database
 from crosswire.store.migrations import now
 
 
@@ -20,7 +20,7 @@ class Watched:
 
 
 class WatchTable:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
     def get(self, url: str) -> Watched | None:

@@ -1,4 +1,5 @@
-"""The embedded default store: one SQLite file in WAL mode.
+"""The store: one SQLite file in WAL mode (the embedded default), or a PostgreSQL database for a
+shared server (``postgresql://`` URLs; see :mod:`crosswire.store.db`).
 
 Articles are keyed by the sha256 of their raw bytes, so storing the same page twice changes nothing
 but the source's ``last_seen``. A batch of articles is written in one transaction: a crash loses at
@@ -34,8 +35,15 @@ from crosswire.records import (
     TimeExpression,
 )
 from crosswire.store.connections import Connections
+from crosswire.store.db import (
+    Database,
+    connect_postgres,
+    connect_sqlite,
+    is_server_url,
+    redact,
+)
 from crosswire.store.migrations import migrate, now
-from crosswire.store.search import Search
+from crosswire.store.search import PgSearch, Search
 from crosswire.store.watched import WatchTable
 
 DEFAULT_DB = "crosswire.db"
@@ -59,34 +67,57 @@ def default_db_path() -> str:
 
 
 class Store:
-    """Read and write crosswire's SQLite database."""
+    """Read and write crosswire's database (a SQLite file or a PostgreSQL URL)."""
 
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True, any_thread: bool = False
     ) -> None:
-        """Open (and migrate) the database at ``path``. ``any_thread`` lets another thread
-        close the connection (a server's, at shutdown); it must still be used by one thread
-        at a time."""
-        self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(
-                f"no database at {self.path}: ingest something first, or give --db / ${ENV_DB}"
-            )
-        try:
-            self.db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=30, check_same_thread=not any_thread
-            )
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.version = migrate(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        """Open (and migrate) the database at ``path``, a file or a ``postgresql://`` URL.
+        ``any_thread`` lets another thread close the connection (a server's, at shutdown); it
+        must still be used by one thread at a time."""
+        self.target = str(path)
+        self.db: Database
+        if is_server_url(self.target):
+            self.path: Path | None = None
+            self.name = redact(self.target)
+            self.db = self._connect_server(self.target)
+        else:
+            self.path = Path(path)
+            self.name = str(self.path)
+            if not create and not self.path.exists():
+                raise StoreError(
+                    f"no database at {self.path}: ingest something first, or give --db / ${ENV_DB}"
+                )
+            try:
+                self.db = connect_sqlite(self.path, any_thread=any_thread)
+                self.version = migrate(self.db)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._in_tx = False
         self.connections = Connections(self.db)
-        self.search = Search(self.db)
+        self.search: Search | PgSearch = (
+            PgSearch(self.db) if self.db.dialect == "postgresql" else Search(self.db)
+        )
         self.watched = WatchTable(self.db)
+
+    def _connect_server(self, url: str) -> Database:
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StoreError(
+                f"{self.name} is a PostgreSQL database: install crosswire's postgres extra "
+                "(pip install 'crosswire[postgres]')"
+            ) from exc
+        try:
+            db = connect_postgres(url)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {self.name}: {exc}") from exc
+        try:
+            self.version = migrate(db)
+        except psycopg.Error as exc:
+            db.close()
+            raise StoreError(f"cannot open database {self.name}: {exc}") from exc
+        return db
 
     # -- transactions -------------------------------------------------------------------------
     def begin(self) -> None:
@@ -233,9 +264,7 @@ class Store:
             [(article_id, i, *(getattr(rec, c) for c in columns)) for i, rec in enumerate(records)],
         )
 
-    def _select_rows(
-        self, table: str, columns: tuple[str, ...], article_id: str
-    ) -> list[sqlite3.Row]:
+    def _select_rows(self, table: str, columns: tuple[str, ...], article_id: str) -> list[Any]:
         names = ", ".join(f'"{c}"' for c in columns)
         return self.db.execute(
             f"SELECT {names} FROM {table} WHERE article_id = ? ORDER BY idx",  # noqa: S608 - constant table and columns
@@ -396,7 +425,7 @@ class Store:
             )
         ]
 
-    def _article(self, row: sqlite3.Row) -> Article:
+    def _article(self, row: Any) -> Article:
         aid = row["id"]
         paragraphs = [
             Paragraph(r["text"], r["role"], r["start"], r["end"], r["line"])
@@ -460,7 +489,7 @@ class Store:
         # Streamed from the cursor, not fetched whole: the connect stage walks every article,
         # and holding all their texts at once would grow with the store.
         sql = "SELECT * FROM articles ORDER BY extracted_at, rowid"
-        for row in self.db.execute(sql):
+        for row in self.db.stream(sql):
             yield self._article(row)
 
     def counts(self) -> dict[str, int]:
@@ -470,6 +499,11 @@ class Store:
         return out
 
     def integrity_check(self) -> str:
+        """``"ok"``, or what the database reports wrong (SQLite checks its file; a PostgreSQL
+        server checks its own pages, so there only the connection is tested)."""
+        if self.db.dialect == "postgresql":
+            self.db.execute("SELECT 1").fetchone()
+            return "ok"
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def close(self) -> None:
