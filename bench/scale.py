@@ -5,6 +5,17 @@ Usage::
     .venv/bin/python bench/scale.py --n 20000                      # both parts, one after another
     nice -n 10 .venv/bin/python bench/scale.py --part copies --json bench/results/scale-c.json
     nice -n 10 .venv/bin/python bench/scale.py --part stories --json bench/results/scale-s.json
+    .venv/bin/python bench/scale.py --part engines --json bench/results/scale-engines.json
+
+``--part engines`` is apart from the rest: ``crosswire ingest``'s engines side by side in one run.
+A WARC.gz of real pages (``--warc``, default bench/results/throughput-80.warc.gz) is cut into
+``--shards`` WARC files in a temporary folder, then ingested into a fresh database, read stage on
+(as ``crosswire ingest`` does by default), by ``pipeline.ingest`` with ``Options(workers=N)`` and
+by ``ingest_with_ray`` with N actors (Ray started for each run with N CPUs, its start-up counted),
+for each N of ``--engine-workers`` (default 1,2). Per run: wall time and articles/s, the time to
+the first stored article, the peak RSS (VmHWM) of each worker (a local extraction process; a Ray
+actor with the extraction process it starts) and the largest total RSS of this process's tree
+(Ray's own processes included), sampled from /proc every 0.25 s, and the load average.
 
 No public set has a million news articles with their stories and copies known, and running the
 read stage (spaCy) on a million texts would take days on two cores, so the articles are made
@@ -741,10 +752,196 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+# --------------------------------------------------------------------------- engines
+
+
+def split_warc(warc: Path, shards: int, folder: Path) -> list[Path]:
+    """``warc`` (a WARC.gz of one gzip member per record, as bench/throughput.py writes them) cut
+    into ``shards`` WARC.gz files of consecutive records."""
+    import zlib
+
+    data = warc.read_bytes()
+    members, pos = [], 0
+    while pos < len(data):
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        d.decompress(data[pos:])
+        if not d.eof:
+            raise SystemExit(f"{warc}: not a WARC.gz of whole gzip members")
+        end = len(data) - len(d.unused_data)
+        members.append(data[pos:end])
+        pos = end
+    folder.mkdir(parents=True, exist_ok=True)
+    size = -(-len(members) // shards)
+    paths = []
+    for s in range(shards):
+        part = members[s * size : (s + 1) * size]
+        if part:
+            path = folder / f"shard-{s:03d}.warc.gz"
+            path.write_bytes(b"".join(part))
+            paths.append(path)
+    return paths
+
+
+class TreeSampler:
+    """Samples this process's descendants every ``every`` seconds (Linux /proc): each one's
+    peak RSS (VmHWM), command line and parent, and the largest total RSS of the whole tree."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import threading
+
+        self.every = every
+        self.procs: dict[int, dict[str, Any]] = {}
+        self.tree_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        from crosswire.distributed.worker import descendants
+
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = rss()
+            for pid in descendants(me):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                kb = {k: int(fields[k].split()[0]) for k in ("VmRSS", "VmHWM") if k in fields}
+                p = self.procs.setdefault(pid, {"cmd": cmd, "ppid": int(fields["PPid"]), "hwm": 0})
+                p["cmd"] = cmd if cmd.startswith("ray::") else p["cmd"]
+                p["hwm"] = max(p["hwm"], kb.get("VmHWM", 0) * 1024)
+                total += kb.get("VmRSS", 0) * 1024
+            self.tree_peak = max(self.tree_peak, total)
+            self._stop.wait(self.every)
+
+    def subtree(self, pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            parent = todo.pop()
+            for child, p in self.procs.items():
+                if p["ppid"] == parent:
+                    out.append(child)
+                    todo.append(child)
+        return out
+
+    def actors(self) -> list[list[int]]:
+        """Each Ray actor's own peak MB and its processes' (fork server, extraction process)."""
+        mb = 2**20
+        actors = [pid for pid, p in self.procs.items() if p["cmd"].startswith("ray::ShardWorker")]
+        return [
+            [round(self.procs[a]["hwm"] / mb), round(sum(self.procs[q]["hwm"] for q in
+                                                         self.subtree(a)) / mb)]
+            for a in actors
+        ]  # fmt: skip
+
+    def per_worker(self, engine: str) -> list[float]:
+        """Peak MB of each worker: a local extraction process (a child of the fork server), or
+        a Ray actor with the processes it started (its own extraction process)."""
+        mb = 2**20
+        if engine == "local":
+            servers = {pid for pid, p in self.procs.items() if "forkserver" in p["cmd"]}
+            return sorted(
+                round(p["hwm"] / mb)
+                for pid, p in self.procs.items()
+                if pid in servers and p["ppid"] in servers
+            )
+        actors = [pid for pid, p in self.procs.items() if p["cmd"].startswith("ray::ShardWorker")]
+        return sorted(
+            round(sum(self.procs[q]["hwm"] for q in [a, *self.subtree(a)]) / mb) for a in actors
+        )
+
+
+def run_engines(warc: Path, shards: int, workers: Sequence[int], tmp: str | None) -> dict[str, Any]:
+    """Articles/s and memory per worker: ``pipeline.ingest`` with N worker processes against
+    ``ingest_with_ray`` with N actors, read stage on (as ``crosswire ingest``), same shards."""
+    import shutil
+    import tempfile
+
+    from crosswire.distributed.ray_engine import ingest_with_ray
+    from crosswire.pipeline import Options, ingest
+    from crosswire.store.store import Store
+
+    root = Path(tempfile.mkdtemp(prefix="crosswire-engines-", dir=tmp))
+    try:
+        paths = [str(p) for p in split_warc(warc, shards, root / "in")]
+        results: dict[str, Any] = {}
+        for engine in ("local", "ray"):
+            for n in workers:
+                name = f"{engine}, {n} worker{'s' if n > 1 else ''}"
+                db = root / f"{engine}-{n}.db"
+                options = Options(workers=n, read=True)
+                first: list[float] = []
+
+                def stored(_result: object, _outcome: str, first: list[float] = first) -> None:
+                    if not first:
+                        first.append(time.perf_counter())
+
+                load0 = os.getloadavg()
+                t0 = time.perf_counter()
+                with TreeSampler() as sampler, Store(db) as store:
+                    if engine == "local":
+                        summary = ingest(paths, store, options, on_result=stored)
+                    else:
+                        summary = ingest_with_ray(
+                            paths, store, options, workers=n, shards_dir=root / f"shards-{n}",
+                            on_result=stored,
+                        )  # fmt: skip
+                wall = time.perf_counter() - t0
+                articles = summary.new + summary.known
+                per_worker = sampler.per_worker(engine)
+                results[name] = {
+                    "engine": engine,
+                    "workers": n,
+                    "shards": len(paths),
+                    "articles": articles,
+                    "failed": summary.failed,
+                    "wall s": round(wall, 1),
+                    "articles/s": round(articles / wall, 3) if wall else 0.0,
+                    "first stored after s": round(first[0] - t0, 1) if first else None,
+                    "peak RSS per worker MB": per_worker,
+                    "ray actor itself / its processes MB": sampler.actors(),
+                    "peak RSS of the process tree MB": round(sampler.tree_peak / 2**20),
+                    "loadavg before/after": [round(load0[0], 2), round(os.getloadavg()[0], 2)],
+                }
+                print(f"[engines] {name}: {articles} articles in {wall:.1f}s, workers "
+                      f"{per_worker} MB, tree {sampler.tree_peak / 2**20:,.0f} MB",
+                      file=sys.stderr, flush=True)  # fmt: skip
+        return results
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def engines_table(results: dict[str, Any]) -> str:
+    rows = [
+        "| engine | workers | shards | articles | wall s | articles/s | first stored after s "
+        "| peak RSS per worker MB | process tree peak MB | load avg before → after |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for r in results.values():
+        load = r["loadavg before/after"]
+        rows.append(
+            f"| {r['engine']} | {r['workers']} | {r['shards']} | {r['articles']} | "
+            f"{r['wall s']:.1f} | {r['articles/s']:.2f} | {r['first stored after s']} | "
+            f"{', '.join(str(m) for m in r['peak RSS per worker MB'])} | "
+            f"{r['peak RSS of the process tree MB']:,} | {load[0]} → {load[1]} |"
+        )
+    return "\n".join(rows)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000, help="documents")
-    ap.add_argument("--part", choices=("copies", "stories", "both"), default="both")
+    ap.add_argument("--part", choices=("copies", "stories", "both", "engines"), default="both")
     ap.add_argument("--copies", type=float, default=0.07, help="share of scraper copies")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--tmp", default=None, help="folder for the copy index's disk records")
@@ -754,8 +951,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="UTC time HH:MM at which to stop adding documents and report on those added",
     )
+    ap.add_argument(
+        "--warc",
+        type=Path,
+        default=ROOT / "bench" / "results" / "throughput-80.warc.gz",
+        help="engines: the pages (a WARC.gz of one gzip member per record)",
+    )
+    ap.add_argument("--shards", type=int, default=4, help="engines: WARC files to cut it into")
+    ap.add_argument(
+        "--engine-workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="engines: worker counts to run each engine with (comma-separated)",
+    )
     args = ap.parse_args(argv)
-    if args.part == "both":
+    if args.part == "engines":
+        results = run_engines(args.warc, args.shards, args.engine_workers, args.tmp)
+    elif args.part == "both":
         # One process per part, so that each part's peak memory is its own.
         results: dict[str, Any] = {}
         for part in ("copies", "stories"):
@@ -797,7 +1009,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(table(results))
+    print(engines_table(results) if args.part == "engines" else table(results))
     print(json.dumps(report, indent=1))
     return 0
 

@@ -30,6 +30,7 @@ from crosswire.cli.common import (
     run_options,
     safe,
 )
+from crosswire.cli.engines import ADDRESS_HELP, ENGINE_HELP, SHARDS_HELP, ingest_ray
 from crosswire.ingest.files import count_documents
 from crosswire.ingest.filters import Filters
 from crosswire.pipeline import Options, extract_paths, ingest
@@ -173,6 +174,15 @@ def analyze(
     help="Then group the stored articles into stories, trace copies to their originals and "
     "link entities across articles (else the first `crosswire stories` does it).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help=ENGINE_HELP,
+)
+@click.option("--address", metavar="ADDRESS", default=None, help=ADDRESS_HELP)
+@click.option("--shards-dir", type=click.Path(file_okay=False), default=None, help=SHARDS_HELP)
 def ingest_cmd(
     paths: tuple[str, ...],
     db: str,
@@ -180,6 +190,9 @@ def ingest_cmd(
     quiet: bool,
     read: bool,
     connect: bool,
+    engine: str,
+    address: str | None,
+    shards_dir: str | None,
 ) -> None:
     """Extract pages, read them, and store the results in the database.
 
@@ -189,11 +202,21 @@ def ingest_cmd(
     when any input failed. Pages the filters (--since, --lang, --host, ...) leave out are not
     stored and are counted as skipped.
 
+    With --engine ray the work is cut into shards (one per WARC or JSON Lines file, or per 100
+    other files) run by Ray actors, here or on a cluster; each shard's results are written to
+    --shards-dir and then stored by this process. Running the same command again skips the
+    shards already done.
+
     \b
     Examples:
       crosswire ingest pages/ --db news.db
       crosswire ingest CC-NEWS-20241023.warc.gz --lang en --host reuters.com --since 2024-10-23
+      crosswire ingest crawl/*.warc.gz --db news.db --engine ray --workers 2
+      crosswire ingest /shared/crawl/ --db news.db --engine ray --address auto \\
+          --workers 16 --shards-dir /shared/shards
     """
+    if engine != "ray" and (address or shards_dir):
+        raise click.UsageError("--address and --shards-dir go with --engine ray")
     store = open_store(db, create=True)
     total = None if quiet else count_documents(paths)
     progress = Progress(
@@ -219,7 +242,19 @@ def ingest_cmd(
 
         try:
             options = replace(options, read=read)
-            summary = ingest(paths, store, options, on_result=tick)
+            if engine == "ray":
+                summary = ingest_ray(
+                    paths,
+                    store,
+                    options,
+                    address=address,
+                    shards_dir=shards_dir,
+                    progress=progress,
+                    quiet=quiet,
+                    on_result=tick,
+                )
+            else:
+                summary = ingest(paths, store, options, on_result=tick)
         except KeyboardInterrupt:
             progress.stop()
             err.print(
