@@ -23,6 +23,7 @@ import pgcluster
 from crosswire.cli import main
 from crosswire.export.run import export
 from crosswire.export.tables import TABLES
+from crosswire.pipeline import Options, store_results
 from crosswire.records import StorySummary
 from crosswire.serve.app import create_app
 from crosswire.serve.settings import Settings
@@ -271,6 +272,41 @@ def test_fresh_database_opened_by_two_processes_at_once(pg_url: str) -> None:
         t.join()
     assert errors == []
     assert len(set(versions)) == 1
+
+
+def test_two_writers_storing_the_same_pages_at_once_store_each_once(
+    pg_url: str, samples_db: Path
+) -> None:
+    with Store(samples_db) as lite:
+        articles = []
+        for article in lite.iter_in_arrival_order():
+            article.reading = lite.reading(article.id)
+            articles.append(article)
+        expected = lite.counts()
+    errors: list[BaseException] = []
+    outcomes: list[tuple[int, int]] = []
+
+    def write() -> None:
+        try:
+            with Store(pg_url) as store:
+                # One transaction per article, so that the two writers interleave.
+                summary = store_results(articles, store, Options(batch=1))
+                outcomes.append((summary.new, summary.known))
+        except BaseException as exc:
+            errors.append(exc)
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join()
+    assert errors == []
+    assert sum(new for new, _ in outcomes) == len(articles)
+    with Store(pg_url) as pg:
+        counts = pg.counts()
+        assert counts["articles"] == expected["articles"]
+        for a in articles:
+            assert pg.reading(a.id) == a.reading
 
 
 def test_pages_are_served_while_an_ingest_writes(pg_url: str, samples_db: Path) -> None:

@@ -158,9 +158,7 @@ class Store:
 
     def _save(self, a: Article) -> SaveResult:
         stamp = now()
-        row = self.db.execute(
-            "SELECT id FROM articles WHERE content_hash = ?", (a.content_hash,)
-        ).fetchone()
+        row = self._find(a.content_hash)
         if row is None:
             a.set_offsets()
             text = a.text
@@ -171,10 +169,15 @@ class Store:
                 __version__,
             )  # fmt: skip
             placeholders = ", ".join("?" * len(_ARTICLE_COLUMNS))
-            self.db.execute(
-                f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608 - constant column list
+            inserted = self.db.execute(
+                f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608 - constant column list
+                "ON CONFLICT DO NOTHING",
                 values,
-            )
+            ).rowcount
+            # Nothing inserted: another writer stored the same page since the SELECT above
+            # (PostgreSQL lets two ingests write at once; this insert waited for theirs).
+            row = None if inserted else self._find(a.content_hash)
+        if row is None:
             self.db.executemany(
                 'INSERT INTO paragraphs (article_id, idx, role, text, start, "end", line) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -205,6 +208,11 @@ class Store:
         # A location that now yields an article has no failure left, whatever it held before.
         self.db.execute("DELETE FROM failures WHERE location = ?", (a.source,))
         return "new" if result == "new" else "known"
+
+    def _find(self, content_hash: str) -> Any:
+        return self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
 
     def has_reading(self, article_id: str) -> bool:
         """Whether the read stage's results are stored for ``article_id``."""
