@@ -338,3 +338,13 @@ def test_a_missing_server_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["list", "--db", url])
     assert result.exit_code != 0
     assert "cannot connect" in result.output
+
+
+def test_a_password_in_the_url_is_never_printed(pg_url: str) -> None:
+    # The throwaway cluster trusts local connections, so any password is accepted.
+    url = pg_url.replace("postgresql://postgres@", "postgresql://postgres:s3cret-pw@")
+    out = _ingest(url, str(SAMPLES / "north-korean-troops.txt"))
+    listed = CliRunner().invoke(main, ["list", "--db", url])
+    assert listed.exit_code == 0, listed.output
+    assert "s3cret-pw" not in out + listed.output
+    assert "***" in listed.output.replace("\n", "")

@@ -35,6 +35,7 @@ from crosswire.ingest.files import count_documents
 from crosswire.ingest.filters import Filters
 from crosswire.pipeline import Options, extract_paths, ingest
 from crosswire.records import Article, Failure, Reading
+from crosswire.store.db import redact
 
 
 def _record(result: Article | Failure) -> dict[str, Any]:
@@ -270,7 +271,7 @@ def ingest_cmd(
         f"[bold]{summary.total}[/bold] documents: [green]{summary.new} new[/green], "
         f"{summary.known} already known, "
         + (f"{summary.skipped} skipped (filter), " if options.filters is not None else "")
-        + f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(db)}"
+        + f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(redact(db))}"
     )
     if connect:
         _connect(db, quiet)
@@ -308,7 +309,7 @@ def list_cmd(db: str, limit: int, as_json: bool) -> None:
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
         return
     table = Table(
-        title=f"{counts['articles']} articles in {safe(db)}",
+        title=f"{counts['articles']} articles in {safe(redact(db))}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         caption="¶ paragraphs kept, rm blocks removed as chrome",
