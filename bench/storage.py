@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -40,14 +39,8 @@ from crosswire.store.store import Store  # noqa: E402
 REPEAT = 10
 
 
-def children_cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def run(target: str, source: str) -> dict[str, Any]:
-    t0, c0 = time.perf_counter(), children_cpu()
+    t0 = time.perf_counter()
     with Store(target) as store:
         summary = ingest([source], store, Options(read=True))
         connect(store)
@@ -56,7 +49,6 @@ def run(target: str, source: str) -> dict[str, Any]:
         "articles": articles,
         "failed": summary.failed,
         "wall s": round(time.perf_counter() - t0, 1),
-        "cpu s (with workers)": round(children_cpu() - c0, 1),
     }
 
 
@@ -132,17 +124,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             cluster.stop()
     print(
-        "| backend | articles | ingest wall s | CPU s | bytes/article | largest tables, "
+        "| backend | articles | ingest wall s | bytes/article | largest tables, "
         "bytes/article | saves/s (one process) |"
     )
-    print("|---|---:|---:|---:|---:|---|---:|")
+    print("|---|---:|---:|---:|---|---:|")
     for name in ("sqlite", "postgresql"):
         r = results[name]
         n = max(1, r["articles"])
         r["bytes per article"] = round(r["bytes"] / n)
         largest = ", ".join(f"{t} {b / n:,.0f}" for t, b in r["largest"][:5])
         print(
-            f"| {name} | {r['articles']} | {r['wall s']} | {r['cpu s (with workers)']} | "
+            f"| {name} | {r['articles']} | {r['wall s']} | "
             f"{r['bytes per article']:,} | {largest} | {r['save articles/s']} |"
         )
     if args.json:
