@@ -105,19 +105,8 @@ class Search:
     ) -> tuple[list[ArticleHit], int]:
         """Articles matching every word of ``text``, best first, and how many match in all
         (see the class docstring for ``window`` and ``count_up_to``)."""
-        query = fts_query(text)
-        if query is None:
-            return [], 0
-        total = self._count("articles_fts", query, count_up_to)
-        select = (
-            "SELECT a.id, a.title, a.published, a.site, "
-            "snippet(articles_fts, 1, ?, ?, '…', 16) AS snippet "
-            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            "WHERE articles_fts MATCH ?"
-        )
-        rows = self._page("articles_fts", select, query, limit, offset, window)
-        hits = [ArticleHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
-        return hits, total
+        rows, total = self._search("articles", text, limit, offset, window, count_up_to)
+        return [ArticleHit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total
 
     def quotes(
         self,
@@ -129,16 +118,42 @@ class Search:
         count_up_to: int | None = None,
     ) -> tuple[list[QuoteHit], int]:
         """Quotes whose words or speaker match every word of ``text``, best first."""
+        rows, total = self._search("quotes", text, limit, offset, window, count_up_to)
+        return [QuoteHit(r[0], int(r[1]), r[2], r[3], r[4]) for r in rows], total
+
+    def _search(
+        self,
+        kind: str,
+        text: str,
+        limit: int,
+        offset: int,
+        window: int | None,
+        count_up_to: int | None,
+    ) -> tuple[list[Any], int]:
+        """The page of ``kind``'s matches (rows of :data:`_FTS5`'s select) and the total."""
         query = fts_query(text)
         if query is None:
             return [], 0
-        total = self._count("quotes_fts", query, count_up_to)
-        select = (
-            "SELECT article_id, idx, speaker, text, snippet(quotes_fts, 1, ?, ?, '…', 24) "
-            "FROM quotes_fts WHERE quotes_fts MATCH ?"
-        )
-        rows = self._page("quotes_fts", select, query, limit, offset, window)
-        return [QuoteHit(r[0], int(r[1]), r[2], r[3], r[4]) for r in rows], int(total)
+        table, select = _FTS5[kind]
+        total = self._count(table, query, count_up_to)
+        return self._page(table, select, query, limit, offset, window), total
+
+
+#: Per kind of hit: the FTS5 table and the select of a hit (snippets between the marks).
+_FTS5 = {
+    "articles": (
+        "articles_fts",
+        "SELECT a.id, a.title, a.published, a.site, "
+        "snippet(articles_fts, 1, ?, ?, '…', 16) AS snippet "
+        "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+        "WHERE articles_fts MATCH ?",
+    ),
+    "quotes": (
+        "quotes_fts",
+        "SELECT article_id, idx, speaker, text, snippet(quotes_fts, 1, ?, ?, '…', 24) "
+        "FROM quotes_fts WHERE quotes_fts MATCH ?",
+    ),
+}
 
 
 def plain_words(text: str) -> str | None:
@@ -155,15 +170,12 @@ _QUOTE_WORDS = "to_tsvector('simple', q.speaker || ' ' || left(q.text, 500000))"
 _QUERY = "plainto_tsquery('simple', ?)"
 
 
-class PgSearch:
+class PgSearch(Search):
     """The same searches in a PostgreSQL database, with its own text search: ``ts_rank`` for
     the order, ``ts_headline`` for snippets, and the same ``window`` and ``count_up_to``
     bounds as :class:`Search` (by the order rows were stored)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def _count(self, source: str, where: str, words: str, up_to: int | None) -> int:
+    def _count_where(self, source: str, where: str, words: str, up_to: int | None) -> int:
         inner = f"SELECT 1 FROM {source} WHERE {where}"  # noqa: S608 - constant SQL
         if up_to is None:
             sql = f"SELECT count(*) FROM ({inner}) m"  # noqa: S608 - constant SQL
@@ -204,52 +216,38 @@ class PgSearch:
         params = (words, words, *bound, limit, offset, words, MARK_START, MARK_END)
         return self.db.execute(sql, params).fetchall()
 
-    def articles(
+    def _search(
         self,
+        kind: str,
         text: str,
-        limit: int = 20,
-        offset: int = 0,
-        *,
-        window: int | None = None,
-        count_up_to: int | None = None,
-    ) -> tuple[list[ArticleHit], int]:
-        """Articles matching every word of ``text``, best first, and how many match in all."""
+        limit: int,
+        offset: int,
+        window: int | None,
+        count_up_to: int | None,
+    ) -> tuple[list[Any], int]:
         words = plain_words(text)
         if words is None:
             return [], 0
-        where = f"{_ARTICLE_WORDS} @@ {_QUERY}"
-        total = self._count("articles a", where, words, count_up_to)
-        select = (
-            "SELECT a.id, a.title, a.published, a.site, "
-            "ts_headline('simple', a.text, "
-            f"{_QUERY}, 'MaxWords=16, MinWords=6, MaxFragments=2, FragmentDelimiter=…, "
-            "StartSel=' || ? || ', StopSel=' || ?)"
-        )
-        rows = self._page_with(
-            select, "articles a", where, _ARTICLE_WORDS, words, limit, offset, window
-        )
-        return [ArticleHit(r[0], r[1], r[2], r[3], r[4]) for r in rows], total
+        source, words_expr, select = _PG[kind]
+        where = f"{words_expr} @@ {_QUERY}"
+        total = self._count_where(source, where, words, count_up_to)
+        rows = self._page_with(select, source, where, words_expr, words, limit, offset, window)
+        return rows, total
 
-    def quotes(
-        self,
-        text: str,
-        limit: int = 20,
-        offset: int = 0,
-        *,
-        window: int | None = None,
-        count_up_to: int | None = None,
-    ) -> tuple[list[QuoteHit], int]:
-        """Quotes whose words or speaker match every word of ``text``, best first."""
-        words = plain_words(text)
-        if words is None:
-            return [], 0
-        where = f"{_QUOTE_WORDS} @@ {_QUERY}"
-        total = self._count("quotes_fts q", where, words, count_up_to)
-        select = (
-            "SELECT q.article_id, q.idx, q.speaker, q.text, ts_headline('simple', q.text, "
-            f"{_QUERY}, 'MaxWords=24, MinWords=8, StartSel=' || ? || ', StopSel=' || ?)"
-        )
-        rows = self._page_with(
-            select, "quotes_fts q", where, _QUOTE_WORDS, words, limit, offset, window
-        )
-        return [QuoteHit(r[0], int(r[1]), r[2], r[3], r[4]) for r in rows], total
+
+#: Per kind of hit: the searched table, its indexed words, and the select of a hit.
+_PG = {
+    "articles": (
+        "articles a",
+        _ARTICLE_WORDS,
+        "SELECT a.id, a.title, a.published, a.site, ts_headline('simple', a.text, "
+        f"{_QUERY}, 'MaxWords=16, MinWords=6, MaxFragments=2, FragmentDelimiter=…, "
+        "StartSel=' || ? || ', StopSel=' || ?)",
+    ),
+    "quotes": (
+        "quotes_fts q",
+        _QUOTE_WORDS,
+        "SELECT q.article_id, q.idx, q.speaker, q.text, ts_headline('simple', q.text, "
+        f"{_QUERY}, 'MaxWords=24, MinWords=8, StartSel=' || ? || ', StopSel=' || ?)",
+    ),
+}

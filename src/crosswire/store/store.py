@@ -95,7 +95,7 @@ class Store:
                 raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         self._in_tx = False
         self.connections = Connections(self.db)
-        self.search: Search | PgSearch = (
+        self.search: Search = (
             PgSearch(self.db) if self.db.dialect == "postgresql" else Search(self.db)
         )
         self.watched = WatchTable(self.db)
