@@ -29,6 +29,7 @@ from crosswire.serve.app import create_app
 from crosswire.serve.settings import Settings
 from crosswire.store.db import is_server_url, redact, to_postgres
 from crosswire.store.store import Store
+from test_window import RUNS, partition, write_pages
 
 from conftest import SAMPLES
 
@@ -140,6 +141,28 @@ def test_search_finds_the_same_articles_and_quotes(both: dict[str, str]) -> None
         # Operators and quotes in the input are words to find, never syntax.
         assert pg.search.articles('troops" OR & | ! ( NEAR') == pg.search.articles("troops or near")
         assert pg.search.articles("!!! ???") == ([], 0)
+
+
+def test_a_windowed_connect_gives_the_same_on_both(pg_url: str, tmp_path: Path) -> None:
+    dbs = {"sqlite": str(tmp_path / "w.db"), "postgresql": pg_url}
+    for i, run in enumerate(RUNS):
+        paths = write_pages(tmp_path / f"run{i}", run)
+        for db in dbs.values():
+            assert "-day window" in _ingest(db, "--window", "14", *paths)
+    got = []
+    for db in dbs.values():
+        with Store(db) as store:
+            got.append(
+                (
+                    partition(store, "SELECT article_id, story_id FROM story_articles"),
+                    partition(store, "SELECT article_id, original_id FROM copies"),
+                    partition(store, "SELECT article_id, entity_id, corpus_id FROM entity_links"),
+                    store.connections.count_stories(),
+                    store.integrity_check(),
+                )
+            )
+    assert got[0] == got[1]
+    assert got[0][3] == 4
 
 
 def test_ingest_into_postgres_is_idempotent(pg_url: str) -> None:

@@ -29,6 +29,7 @@ from crosswire.cli.common import (
     open_store,
     run_options,
     safe,
+    window_option,
 )
 from crosswire.cli.engines import ADDRESS_HELP, ENGINE_HELP, SHARDS_HELP, ingest_ray
 from crosswire.ingest.files import count_documents
@@ -175,6 +176,7 @@ def analyze(
     help="Then group the stored articles into stories, trace copies to their originals and "
     "link entities across articles (else the first `crosswire stories` does it).",
 )
+@window_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "ray"]),
@@ -191,6 +193,7 @@ def ingest_cmd(
     quiet: bool,
     read: bool,
     connect: bool,
+    window: int | None,
     engine: str,
     address: str | None,
     shards_dir: str | None,
@@ -274,22 +277,24 @@ def ingest_cmd(
         + f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/] → {safe(redact(db))}"
     )
     if connect:
-        _connect(db, quiet)
+        _connect(db, quiet, window)
     if summary.failed:
         sys.exit(1)
 
 
-def _connect(db: str, quiet: bool) -> None:
+def _connect(db: str, quiet: bool, window: int | None) -> None:
     from crosswire.cli.connect import connect_progress, ticker
     from crosswire.connect.update import connect
 
     with open_store(db) as store, connect_progress(quiet) as bar:
         task = bar.add_task("connect", total=None)
-        result = connect(store, ticker(bar, task))
+        result = connect(store, ticker(bar, task), window=window)
     events = ", ".join(f"{n} {kind}" for kind, n in sorted(result.events.items()))
+    scope = "" if window is None else f" ({result.replayed} taken back in a {window}-day window)"
     err.print(
         f"[bold]{result.stories}[/bold] stories ({events or 'no change'}), "
         f"{result.copies} copies, {result.entities} entities across {result.articles} articles"
+        + scope
     )
 
 

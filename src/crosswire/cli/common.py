@@ -201,6 +201,23 @@ def db_option(fn: Any) -> Any:
     )(fn)
 
 
+ENV_WINDOW = "CROSSWIRE_CONNECT_WINDOW"
+
+
+def window_option(fn: Any) -> Any:
+    return click.option(
+        "--window",
+        type=click.IntRange(0),
+        envvar=ENV_WINDOW,
+        default=None,
+        metavar="DAYS",
+        show_default=f"${ENV_WINDOW} or none: every stored article",
+        help="Connect only the stories whose dates come within DAYS of a new article's; the "
+        "older ones stay as stored. Bounds the connect stage's memory and time by the window, "
+        "not the archive (30 suits news; see docs/scaling.md).",
+    )(fn)
+
+
 def open_store(path: str, *, create: bool = False) -> Store:
     try:
         return Store(path, create=create)

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from crosswire.cli.common import db_option, err, main, open_store, safe
+from crosswire.cli.common import db_option, err, main, open_store, safe, window_option
 
 DEFAULT_EVERY = 900
 
@@ -39,6 +39,7 @@ DEFAULT_EVERY = 900
 )
 @click.option("--allow-private", is_flag=True, help="Fetch from private and loopback addresses.")
 @click.option("--read/--no-read", default=True, show_default=True, help="Read each new article.")
+@window_option
 def watch_cmd(
     sources: tuple[str, ...],
     db: str,
@@ -48,6 +49,7 @@ def watch_cmd(
     threads: int,
     allow_private: bool,
     read: bool,
+    window: int | None,
 ) -> None:
     """Poll RSS/Atom feeds and (news) sitemaps, and ingest the new articles they list.
 
@@ -87,7 +89,7 @@ def watch_cmd(
                     f"[green]{ingested.new} new[/green], {ingested.failed} failed"
                 )
                 if ingested.new:
-                    connect(store)
+                    connect(store, window=window)
             if once:
                 return
             time.sleep(every)

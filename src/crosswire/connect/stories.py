@@ -755,13 +755,15 @@ class StoryGrouper:
 
     # ------------------------------------------------------------------ persistence
 
-    def restore(self, members: Iterable[tuple[StoryInput, str]]) -> None:
+    def restore(self, members: Iterable[tuple[StoryInput, str]], next_id: int = 1) -> None:
         """Take back articles already grouped, each with the id of the story it was in.
 
         This is how a grouper whose stories were stored picks up where it left off: no article
         is compared again, and the ones added afterwards join these stories or start new ones
         (with ids after the highest restored). Weights are learnt from all of them first, so
         the restored vectors are what a regroup would give them. Call once, before :meth:`add`.
+        ``next_id`` is the lowest number a new story may take (stories not restored may hold
+        the ones below it).
         """
         if self._article:
             raise RuntimeError("restore() must come before any article is added")
@@ -778,7 +780,7 @@ class StoryGrouper:
             self._new_story(seqs, story_id)
             if story_id[1:].isdigit():
                 top = max(top, int(story_id[1:]))
-        self._ids = itertools.count(top + 1)
+        self._ids = itertools.count(max(top + 1, next_id))
         self._reindex()
         self._examined = len(self._article)
         if self._next_regroup is not None:

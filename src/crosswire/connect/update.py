@@ -12,6 +12,12 @@ starting or joining a story, articles moved, a story split off another, two stor
 Copies and corpus entities are recomputed over all stored articles in their arrival order: a new
 article can change which article of a group is the original (it may be the one the copies name),
 or join two entities. Both indexes are deterministic in that order, so ids stay stable.
+
+That replays every stored article on every run, so memory and time grow with the store. With a
+``window`` of days (:mod:`crosswire.connect.window`), a run takes back only the stories whose
+dates come within the window of a new article, with their articles; the copies are found among
+those articles, the originals their stored copies name and any stored article with the same text;
+the corpus entities link through the stored ones. Everything else stays in the store as it is.
 """
 
 from __future__ import annotations
@@ -19,15 +25,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from crosswire.connect.copies import CopyIndex
 from crosswire.connect.entities import EntityIndex
 from crosswire.connect.features import StoryInput, story_input
 from crosswire.connect.lineup import SourcedClaim, line_up
 from crosswire.connect.stories import Story, StoryGrouper
-from crosswire.records import Article, Claim, StoryEvent, StorySummary
+from crosswire.connect.window import day_of, relink, spans
+from crosswire.records import Article, Claim, Reading, StoryEvent, StorySummary
 from crosswire.store.connections import Connected
 from crosswire.store.store import Store
+from crosswire.store.windowed import Rewrite, WindowTables
 
 __all__ = [
     "REGROUP_UP_TO",
@@ -55,15 +64,26 @@ class ConnectSummary:
     """Articles that copy another."""
     entities: int = 0
     events: Counter[str] = field(default_factory=Counter)
+    replayed: int = 0
+    """Articles this run read back into its indexes (all of them without a window)."""
 
 
 def _source(article: Article) -> str | None:
     return article.original_site or article.site or article.source
 
 
-def connect(store: Store, progress: Progress | None = None) -> ConnectSummary:
+def connect(
+    store: Store, progress: Progress | None = None, window: int | None = None
+) -> ConnectSummary:
     """Group the stored articles into stories, find copies and link entities across articles,
-    and store the results (one transaction)."""
+    and store the results (one transaction).
+
+    ``window`` (days) bounds the run to the stories near the new articles (module docstring);
+    ``None`` replays every stored article."""
+    if window is not None:
+        if window < 0:
+            raise ValueError("window must be a number of days, 0 or more")
+        return _connect_window(store, window, progress)
     tables = store.connections
     before = tables.assignments()
     total = store.counts()["articles"]
@@ -123,6 +143,94 @@ def connect(store: Store, progress: Progress | None = None) -> ConnectSummary:
         copies=len(original),
         entities=len(corpus_entities),
         events=Counter(e.kind for e in events),
+        replayed=total,
+    )
+
+
+def _connect_window(store: Store, window: int, progress: Progress | None) -> ConnectSummary:
+    tables = WindowTables(store.db)
+    new = tables.unconnected()
+    dates = tables.dates(new)
+    days = [day_of(*dates[a]) for a in new]
+    since = (min(days) - timedelta(days=window)).isoformat() if days else None
+    members = tables.members(tables.open_stories(spans(days, window), since)) if new else []
+    before = {a: s for a, s, _ in members}
+    seqs = {a: q for a, _, q in members}
+    seqs.update({a: i for i, a in enumerate(new, tables.next_seq())})
+    grouped = [*before, *new]
+    extra = (tables.stored_originals(list(before)) | tables.same_text(new)) - set(seqs)
+    replay = tables.arrival([*grouped, *sorted(extra)])
+
+    copies = CopyIndex()
+    items: dict[str, StoryInput] = {}
+    readings: dict[str, Reading] = {}
+    outlets: dict[str, str | None] = {}
+    for done, article_id in enumerate(replay, 1):
+        article = store.get(article_id)
+        copies.add(article)
+        if article_id in seqs:
+            reading = store.reading(article_id)
+            items[article_id] = story_input(
+                article_id, article.text, reading, article.published, _source(article)
+            )
+            outlets[article_id] = article.original_site or article.site
+            if reading is not None:
+                readings[article_id] = reading
+        if progress is not None:
+            progress(done, len(replay))
+
+    grouper = StoryGrouper()
+    grouper.restore(
+        [(items[a], before[a]) for a in before], next_id=tables.top_number("stories", "s") + 1
+    )
+    for a in new:
+        grouper.add(items.pop(a))
+    items.clear()
+    if new and len(grouped) <= REGROUP_UP_TO:
+        grouper.regroup()
+    after = grouper.assignments()
+    events = story_events(before, after)
+
+    groups = copies.groups()
+    original = {link.copy: g.original for g in groups for link in g.copies}
+    ordered = [a for a in replay if a in seqs]
+    linked = relink(
+        tables.stored_entities(),
+        [(a, readings[a].entities if a in readings else []) for a in ordered],
+        tables.old_links(list(before)),
+        tables.entity_rows,
+        tables.top_number("corpus_entities", "c"),
+    )
+    claims = {a: r.claims for a, r in readings.items() if r.claims}
+    summaries = [_summary(s, original, claims, outlets, linked.links) for s in grouper.stories()]
+    rewrite = Rewrite(
+        assignments={a: after[a] for a in sorted(after, key=seqs.__getitem__)},
+        seqs=seqs,
+        stories=summaries,
+        open_stories=set(before.values()),
+        events=events,
+        copy_articles=sorted(set(seqs) | set(original)),
+        copies=groups,
+        links=[(a, lid, cid) for a in ordered for lid, cid in linked.links[a].items()],
+        entities=linked.entities,
+        merged=linked.merged,
+    )
+    store.begin()
+    try:
+        tables.rewrite(rewrite)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
+    counts = tables.counts()
+    return ConnectSummary(
+        articles=counts["story_articles"],
+        new=len(new),
+        stories=counts["stories"],
+        copies=counts["copies"],
+        entities=counts["corpus_entities"],
+        events=Counter(e.kind for e in events),
+        replayed=len(replay),
     )
 
 
