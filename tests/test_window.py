@@ -11,6 +11,7 @@ import pytest
 from crosswire.connect.update import connect
 from crosswire.connect.window import day_of, spans
 from crosswire.pipeline import Options, ingest
+from crosswire.store.migrations import ENTITY_STORIES
 from crosswire.store.store import Store
 
 CHILE_1 = (
@@ -151,6 +152,12 @@ def test_a_window_takes_back_only_the_stories_near_the_new_articles(tmp_path: Pa
         assert store.integrity_check() == "ok"
         seqs = [r[0] for r in store.db.execute("SELECT seq FROM story_articles")]
         assert len(seqs) == len(set(seqs)) == 6
+        # The stories naming each entity, kept run by run, are what a rebuild would give.
+        kept = sorted(tuple(r) for r in store.db.execute("SELECT * FROM entity_stories"))
+        store.db.execute("DELETE FROM entity_stories")
+        store.db.execute(ENTITY_STORIES)
+        assert kept == sorted(tuple(r) for r in store.db.execute("SELECT * FROM entity_stories"))
+        assert len(kept) > 20
 
 
 def partition(store: Store, sql: str) -> set[frozenset[object]]:

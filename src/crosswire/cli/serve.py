@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crosswire.cli.common import db_option, err, main, open_store, safe
+from crosswire.cli.common import db_option, err, main, open_store, safe, window_option
 from crosswire.serve.settings import ENV_TOKEN
 from crosswire.store.db import redact
 
@@ -33,7 +33,10 @@ DEFAULT_PORT = 8765
     is_flag=True,
     help="Let POST /api/ingest fetch URLs on private, loopback and link-local addresses.",
 )
-def serve_cmd(db: str, host: str, port: int, token: str | None, allow_private: bool) -> None:
+@window_option
+def serve_cmd(
+    db: str, host: str, port: int, token: str | None, allow_private: bool, window: int | None
+) -> None:
     """Browse the stored stories, articles and entities in a web browser, with a JSON API.
 
     \b
@@ -54,10 +57,10 @@ def serve_cmd(db: str, host: str, port: int, token: str | None, allow_private: b
     from crosswire.serve.settings import Settings
 
     with open_store(db) as store:
-        result = ensure_connected(store)
+        result = ensure_connected(store, window=window)
         if result is not None:
             err.print(f"connected {result.new} new articles into {result.stories} stories")
-    app = create_app(Settings(db, token=token, allow_private=allow_private))
+    app = create_app(Settings(db, token=token, allow_private=allow_private, window=window))
     shown = f"[{host}]" if ":" in host else host
     err.print(f"serving {safe(redact(db))} at [bold]http://{shown}:{port}/[/bold] (Ctrl-C to stop)")
     if not token:

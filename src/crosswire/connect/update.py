@@ -316,9 +316,11 @@ def _split_target(events: list[StoryEvent], story_id: str) -> bool:
     return any(e.story == story_id and e.kind in ("split", "move") for e in events)
 
 
-def ensure_connected(store: Store, progress: Progress | None = None) -> ConnectSummary | None:
+def ensure_connected(
+    store: Store, progress: Progress | None = None, window: int | None = None
+) -> ConnectSummary | None:
     """Run :func:`connect` if some stored article is in no story yet (an older database, or an
     ingest run with connecting turned off)."""
     if store.connections.unconnected() == 0:
         return None
-    return connect(store, progress)
+    return connect(store, progress, window)

@@ -121,7 +121,7 @@ def _ingest(stores: Stores, settings: Settings, doc: Document | Failure) -> dict
         (result,) = results
         if isinstance(result, Failure):
             raise ApiError(422, result.error, "not_ingested")
-        connect(store)
+        connect(store, window=settings.window)
         return {
             "id": result.id,
             "new": summary.new == 1,

@@ -24,6 +24,9 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     """Largest page accepted by upload or fetch."""
     fetch_timeout: float = 20.0
+    window: int | None = None
+    """Days: an ingested page is connected with the stories near its date only (see
+    :func:`crosswire.connect.update.connect`); ``None`` replays every stored article."""
 
 
 MAX_PER_PAGE = 500

@@ -17,11 +17,18 @@ from crosswire.connect.copies import CopyGroup
 from crosswire.connect.entities import CorpusEntity, CorpusRole
 from crosswire.records import StoryEvent, StorySummary
 from crosswire.store.db import Database
-from crosswire.store.migrations import ENTITY_STORIES, now
+from crosswire.store.migrations import now
 
 __all__ = ["Rewrite", "StoredEntity", "WindowTables"]
 
 _CHUNK = 400
+
+# migrations.ENTITY_STORIES for some stories or entities: rows another clause put in are kept.
+ENTITY_STORIES_OR_IGNORE = (
+    "INSERT OR IGNORE INTO entity_stories (corpus_id, story_id, first_seq) "
+    "SELECT l.corpus_id, sa.story_id, min(sa.seq) FROM entity_links l "
+    "JOIN story_articles sa ON sa.article_id = l.article_id WHERE 1 = 1"
+)
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -308,9 +315,22 @@ class WindowTables:
                 f"DELETE FROM corpus_entities WHERE articles = 0 AND id IN ({_marks(len(chunk))})",  # noqa: S608 - only placeholders
                 list(chunk),
             )
-        # Rebuilt in the database, not in this process: it is a join over the stored links.
-        self.db.execute("DELETE FROM entity_stories")
-        self.db.execute(ENTITY_STORIES)
+        self._entity_stories(
+            sorted({*w.open_stories, *w.assignments.values()}), sorted({*written, *w.merged})
+        )
+
+    def _entity_stories(self, stories: Sequence[str], entities: Sequence[str]) -> None:
+        # Only the rows of the stories and entities this run rewrote: the rest of the table
+        # (one row per entity and story naming it) is the frozen part's and stays.
+        self._delete("entity_stories", "story_id", stories)
+        self._delete("entity_stories", "corpus_id", entities)
+        for column, ids in (("sa.story_id", stories), ("l.corpus_id", entities)):
+            for chunk in _chunks(ids):
+                self.db.execute(
+                    f"{ENTITY_STORIES_OR_IGNORE} AND {column} IN ({_marks(len(chunk))}) "
+                    "GROUP BY l.corpus_id, sa.story_id",
+                    list(chunk),
+                )
 
     def _delete(self, table: str, column: str, ids: Sequence[str]) -> None:
         for chunk in _chunks(ids):
