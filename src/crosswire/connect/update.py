@@ -32,8 +32,8 @@ from crosswire.connect.entities import EntityIndex
 from crosswire.connect.features import StoryInput, story_input
 from crosswire.connect.lineup import SourcedClaim, line_up
 from crosswire.connect.stories import Story, StoryGrouper
-from crosswire.connect.window import day_of, relink, spans
-from crosswire.records import Article, Claim, Reading, StoryEvent, StorySummary
+from crosswire.connect.window import Relinker, day_of, spans
+from crosswire.records import Article, Claim, StoryEvent, StorySummary
 from crosswire.store.connections import Connected
 from crosswire.store.store import Store
 from crosswire.store.windowed import Rewrite, WindowTables
@@ -162,8 +162,9 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
     replay = tables.arrival([*grouped, *sorted(extra)])
 
     copies = CopyIndex()
+    entities = Relinker(tables.stored_entities(), tables.top_number("corpus_entities", "c"))
     items: dict[str, StoryInput] = {}
-    readings: dict[str, Reading] = {}
+    claims: dict[str, list[Claim]] = {}
     outlets: dict[str, str | None] = {}
     for done, article_id in enumerate(replay, 1):
         article = store.get(article_id)
@@ -174,8 +175,9 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
                 article_id, article.text, reading, article.published, _source(article)
             )
             outlets[article_id] = article.original_site or article.site
-            if reading is not None:
-                readings[article_id] = reading
+            entities.add(article_id, reading.entities if reading is not None else [])
+            if reading is not None and reading.claims:
+                claims[article_id] = reading.claims
         if progress is not None:
             progress(done, len(replay))
 
@@ -193,15 +195,7 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
 
     groups = copies.groups()
     original = {link.copy: g.original for g in groups for link in g.copies}
-    ordered = [a for a in replay if a in seqs]
-    linked = relink(
-        tables.stored_entities(),
-        [(a, readings[a].entities if a in readings else []) for a in ordered],
-        tables.old_links(list(before)),
-        tables.entity_rows,
-        tables.top_number("corpus_entities", "c"),
-    )
-    claims = {a: r.claims for a, r in readings.items() if r.claims}
+    linked = entities.finish(tables.old_links(list(before)), tables.entity_rows)
     summaries = [_summary(s, original, claims, outlets, linked.links) for s in grouper.stories()]
     rewrite = Rewrite(
         assignments={a: after[a] for a in sorted(after, key=seqs.__getitem__)},
@@ -211,7 +205,7 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
         events=events,
         copy_articles=sorted(set(seqs) | set(original)),
         copies=groups,
-        links=[(a, lid, cid) for a in ordered for lid, cid in linked.links[a].items()],
+        links=[(a, lid, cid) for a, local in linked.links.items() for lid, cid in local.items()],
         entities=linked.entities,
         merged=linked.merged,
     )

@@ -209,24 +209,24 @@ class WindowTables:
         for r in rows:
             yield StoredEntity(r[0], r[1], r[2], json.loads(r[3]))
 
-    def entity_rows(self, corpus_ids: Collection[str]) -> dict[str, CorpusEntity]:
-        """Full stored rows of ``corpus_ids``; ``articles`` holds only their number, as ids
-        are not needed: they are recounted from the links after the write."""
-        out: dict[str, CorpusEntity] = {}
+    def entity_rows(self, corpus_ids: Collection[str]) -> dict[str, tuple[CorpusEntity, int]]:
+        """Stored corpus entities of ``corpus_ids``, each with how many articles name it (the
+        entity's ``articles`` is left empty)."""
+        out: dict[str, tuple[CorpusEntity, int]] = {}
         for chunk in _chunks(sorted(corpus_ids)):
             for r in self.db.execute(
                 f"SELECT * FROM corpus_entities WHERE id IN ({_marks(len(chunk))})",  # noqa: S608 - only placeholders
                 list(chunk),
             ):
-                out[r["id"]] = CorpusEntity(
+                entity = CorpusEntity(
                     id=r["id"],
                     name=r["name"],
                     type=r["type"],
                     aliases=json.loads(r["aliases"]),
                     roles=[CorpusRole(t, tuple(a)) for t, a in json.loads(r["roles"])],
-                    articles=[""] * int(r["articles"]),
                     mentions=int(r["mentions"]),
                 )
+                out[r["id"]] = (entity, int(r["articles"]))
         return out
 
     def old_links(self, article_ids: Sequence[str]) -> list[tuple[str, str, str]]:
