@@ -207,6 +207,23 @@ def test_a_window_gives_what_a_full_run_gives_when_news_is_local_in_time(
     assert max(len(g) for g in links) == 4  # Carolina Toha, in four articles
 
 
+def test_an_archive_connected_at_once_goes_slice_by_slice(tmp_path: Path) -> None:
+    pages = {name: page for run in RUNS for name, page in run.items()}
+    with Store(tmp_path / "a.db") as store:
+        _ingest(store, tmp_path / "all", pages)
+        summary = connect(store, window=14)
+        # Three slices (January, March, September), each taking back only its own articles,
+        # and the September copy's March original.
+        assert (summary.new, summary.replayed, summary.stories) == (6, 7, 4)
+        assert summary.copies == 1
+        assert len(summary.events) and sum(summary.events.values()) == 6
+        assert store.connections.unconnected() == 0
+        chile = store.connections.story_of(_id(store, CHILE_1[0], "reuters.com"))
+        assert store.connections.story_of(_id(store, CHILE_2[0])) == chile
+        budget = store.connections.story_of(_id(store, BUDGET_1[0]))
+        assert store.connections.story_of(_id(store, BUDGET_2[0])) == budget
+
+
 def test_a_negative_window_is_refused(tmp_path: Path) -> None:
     with Store(tmp_path / "x.db") as store, pytest.raises(ValueError, match="days"):
         connect(store, window=-1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from crosswire.connect.copies import CopyIndex
 from crosswire.connect.entities import EntityIndex
@@ -148,12 +148,59 @@ def connect(
 
 
 def _connect_window(store: Store, window: int, progress: Progress | None) -> ConnectSummary:
+    # New articles spanning more than a window (an archive ingested at once) are connected in
+    # slices of their days, oldest first, each its own transaction: what one slice holds is
+    # bounded by the window, however long the archive.
     tables = WindowTables(store.db)
     new = tables.unconnected()
     dates = tables.dates(new)
-    days = [day_of(*dates[a]) for a in new]
-    since = (min(days) - timedelta(days=window)).isoformat() if days else None
-    members = tables.members(tables.open_stories(spans(days, window), since)) if new else []
+    day = {a: day_of(*dates[a]) for a in new}
+    total = ConnectSummary(new=len(new))
+    done = 0
+    for batch in _slices(new, day, window):
+        part = _connect_slice(store, tables, batch, day, dates, window, progress, done, len(new))
+        done += len(batch)
+        total.replayed += part.replayed
+        total.events += part.events
+        total.articles, total.stories = part.articles, part.stories
+        total.copies, total.entities = part.copies, part.entities
+    if not new:
+        counts = tables.counts()
+        total.articles, total.stories = counts["story_articles"], counts["stories"]
+        total.copies, total.entities = counts["copies"], counts["corpus_entities"]
+    return total
+
+
+def _slices(new: list[str], day: Mapping[str, date], window: int) -> list[list[str]]:
+    """``new`` cut into runs of consecutive days spanning at most ``window`` days (one day at
+    least), each in the order the articles were stored."""
+    order = sorted(range(len(new)), key=lambda i: (day[new[i]], i))
+    slices: list[list[int]] = []
+    start: date | None = None
+    for i in order:
+        d = day[new[i]]
+        if start is None or (d - start).days > window:
+            slices.append([])
+            start = d
+        slices[-1].append(i)
+    return [[new[i] for i in sorted(s)] for s in slices]
+
+
+def _connect_slice(
+    store: Store,
+    tables: WindowTables,
+    new: list[str],
+    day: Mapping[str, date],
+    dates: Mapping[str, tuple[str | None, str]],
+    window: int,
+    progress: Progress | None,
+    base: int,
+    total: int,
+) -> ConnectSummary:
+    days = [day[a] for a in new]
+    first_stored = min(day_of(None, dates[a][1]) for a in new)
+    since = (first_stored - timedelta(days=window)).isoformat()
+    members = tables.members(tables.open_stories(spans(days, window), since))
     before = {a: s for a, s, _ in members}
     seqs = {a: q for a, _, q in members}
     seqs.update({a: i for i, a in enumerate(new, tables.next_seq())})
@@ -179,7 +226,7 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
             if reading is not None and reading.claims:
                 claims[article_id] = reading.claims
         if progress is not None:
-            progress(done, len(replay))
+            progress(base + len(new) * done // len(replay), total)
 
     grouper = StoryGrouper()
     grouper.restore(

@@ -170,13 +170,14 @@ class WindowTables:
         return out
 
     def same_text(self, article_ids: Sequence[str]) -> set[str]:
-        """The earliest stored article with the same text as each of ``article_ids`` (through
-        the indexed text hash: an exact copy is found however old its original is)."""
+        """The earliest connected article with the same text as each of ``article_ids``
+        (through the indexed text hash: an exact copy is found however old its original is)."""
         out: set[str] = set()
         for chunk in _chunks(article_ids):
             rows = self.db.execute(
                 "SELECT b.id, b.text_hash, b.extracted_at, b.rowid FROM articles a "  # noqa: S608 - only placeholders
                 "JOIN articles b ON b.text_hash = a.text_hash AND b.id <> a.id "
+                "JOIN story_articles sa ON sa.article_id = b.id "
                 f"WHERE a.id IN ({_marks(len(chunk))})",
                 list(chunk),
             )
