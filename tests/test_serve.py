@@ -17,6 +17,7 @@ from crosswire.cli import main
 from crosswire.ingest.safety import RefusedError, check_url
 from crosswire.serve.app import CSP, create_app
 from crosswire.serve.settings import Settings
+from crosswire.store.store import Store
 
 from conftest import copy_db
 
@@ -198,6 +199,27 @@ def test_writing_needs_the_token(samples_db: Path, tmp_path: Path) -> None:
         again = c.post("/api/ingest", files=files, headers=auth).json()
         assert again["id"] == body["id"] and not again["new"]
         assert c.get("/stories.json").json()["total"] == 7
+
+
+def test_a_server_with_a_window_leaves_the_older_stories_as_stored(
+    samples_db: Path, tmp_path: Path
+) -> None:
+    db = copy_db(samples_db, tmp_path)
+    with Store(db) as store:
+        stamps = {s.id: (s.last, s.updated_at) for s in store.connections.stories()}
+    with TestClient(create_app(Settings(db, token=TOKEN, window=30))) as c:
+        text = "Flood closes Danube bridges in Budapest\nThe Danube flooded Budapest on Sunday.\n"
+        files = {"file": ("flood.txt", text.encode(), "text/plain")}
+        made = c.post("/api/ingest", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert made.status_code == 201, made.text
+        assert made.json()["story"] not in stamps
+    with Store(db) as store:
+        after = {s.id: (s.last, s.updated_at) for s in store.connections.stories()}
+    # The page is undated, so it counts as stored today: every dated sample story is older
+    # than 30 days and is left exactly as it was.
+    dated = {sid: v for sid, v in stamps.items() if v[0] is not None}
+    assert dated and all(after[sid] == v for sid, v in dated.items())
+    assert len(after) == len(stamps) + 1
 
 
 class _Page(http.server.BaseHTTPRequestHandler):
