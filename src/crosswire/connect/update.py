@@ -241,6 +241,7 @@ def _connect_slice(
     events = story_events(before, after)
 
     groups = copies.groups()
+    copies.close()
     original = {link.copy: g.original for g in groups for link in g.copies}
     linked = entities.finish(tables.old_links(list(before)), tables.entity_rows)
     summaries = [_summary(s, original, claims, outlets, linked.links) for s in grouper.stories()]
