@@ -42,6 +42,19 @@ over URLs sampled from the store: story lists (pages, date/source/entity filters
 and small, articles, entities, searches for names and words of the corpus. Per-request latency
 is wall time from sending to the last byte; the table has median, 95th and 99th percentile and
 maximum per group, and errors (any status other than 200).
+
+**The mixed load** (``--db PATH --mixed SECONDS``): for a bounded time, ``--clients`` clients
+each request URLs drawn from every endpoint group at random (the groups' URLs pooled), so pages
+compete as they would with real readers; with ``--writer`` the server also takes the API token
+and a ``--window`` of 30 days, and one more client POSTs a new page to ``/api/ingest`` (text
+upload, a fresh headline and body each time) as fast as it is answered, so readers are served
+while a writer stores and connects. The table has requests, errors, requests per second and
+the latency percentiles of the reads, and the writes' count, errors and median. It is what
+docs/reliability.md reports as the load test::
+
+    .venv/bin/python bench/web.py --build bench/results/web10k.db --articles 10000
+    .venv/bin/python bench/web.py --db bench/results/web10k.db --mixed 120 --writer \
+        --json bench/results/load.json
 """
 
 from __future__ import annotations
@@ -440,13 +453,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, src: Path | None) -> subprocess.Popen[bytes]:
+def start_server(
+    db: Path, port: int, src: Path | None, extra: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("crosswire")
     env = dict(os.environ)
     if src is not None:  # another checkout's package, to compare before and after a change
         env["PYTHONPATH"] = str(src)
     proc = subprocess.Popen(
-        [str(exe), "serve", "--db", str(db), "--port", str(port)],
+        [str(exe), "serve", "--db", str(db), "--port", str(port), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=sys.stderr,
@@ -555,6 +570,112 @@ def load_test(
     return results
 
 
+TOKEN = "bench-token"  # noqa: S105 - a throwaway token for a loopback server
+
+
+def mixed_load(
+    db: Path, clients: int, seconds: float, seed: int, writer: bool, timeout: float = 60
+) -> dict[str, Any]:
+    """Every endpoint group at once for ``seconds``, optionally with a writer (module docstring)."""
+    pool = [u for urls in sample_urls(db, seed).values() for u in urls]
+    port = free_port()
+    extra = ["--token", TOKEN, "--window", "30"] if writer else []
+    proc = start_server(db, port, None, extra)
+    base = f"http://127.0.0.1:{port}"
+    fire(base, pool[: 4 * clients], clients, timeout)  # warm-up
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+    reads: list[float] = []
+    writes: list[float] = []
+    errors: Counter[str] = Counter()
+    write_errors: Counter[str] = Counter()
+
+    def reader(i: int) -> None:
+        rng = random.Random(seed * 1000 + i)  # noqa: S311 - reproducible test data
+        with httpx.Client(base_url=base, timeout=timeout) as client:
+            while time.monotonic() < stop:
+                url = rng.choice(pool)
+                t0 = time.perf_counter()
+                try:
+                    r = client.get(url)
+                    _ = r.content
+                    status = str(r.status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                ms = (time.perf_counter() - t0) * 1000
+                with lock:
+                    reads.append(ms)
+                    if status != "200":
+                        errors[status] += 1
+
+    def write() -> None:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        n = 0
+        with httpx.Client(base_url=base, timeout=timeout) as client:
+            while time.monotonic() < stop:
+                n += 1
+                text = (
+                    f"Bench harbour {n} reopens after storm\nThe harbour of Bench {n} reopened "
+                    f"on Monday after {n + 2} days, the port authority said.\n"
+                )
+                files = {"file": (f"w{n}.txt", text.encode(), "text/plain")}
+                t0 = time.perf_counter()
+                try:
+                    status = str(
+                        client.post("/api/ingest", files=files, headers=headers).status_code
+                    )
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                with lock:
+                    writes.append((time.perf_counter() - t0) * 1000)
+                    if status != "201":
+                        write_errors[status] += 1
+
+    t0 = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(clients + 1) as ex:
+            futures = [ex.submit(reader, i) for i in range(clients)]
+            if writer:
+                futures.append(ex.submit(write))
+            for f in futures:
+                f.result()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    wall = time.perf_counter() - t0
+    return {
+        "seconds": round(wall, 1),
+        "clients": clients,
+        "reads": len(reads),
+        "read_errors": sum(errors.values()),
+        "read_error_statuses": dict(errors),
+        "reads_per_s": round(len(reads) / wall, 1),
+        "median_ms": round(statistics.median(reads), 1),
+        "p95_ms": round(pct(reads, 95), 1),
+        "p99_ms": round(pct(reads, 99), 1),
+        "max_ms": round(max(reads), 1),
+        "writes": len(writes),
+        "write_errors": sum(write_errors.values()),
+        "write_error_statuses": dict(write_errors),
+        "write_median_ms": round(statistics.median(writes), 1) if writes else None,
+        "load_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def mixed_table(r: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "| clients | seconds | reads | errors | reads/s | median ms | p95 ms | p99 ms | max ms "
+            "| writes | write errors | write median ms | load |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {r['clients']} | {r['seconds']} | {r['reads']} | {r['read_errors']} | "
+            f"{r['reads_per_s']} | {r['median_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+            f"{r['max_ms']} | {r['writes']} | {r['write_errors']} | {r['write_median_ms']} | "
+            f"{r['load_1m']} |",
+        ]
+    )
+
+
 def table(results: Sequence[dict[str, Any]], clients: int) -> str:
     lines = [
         f"| endpoint ({clients} clients) | requests | median ms | p95 ms | p99 ms | max ms | "
@@ -584,6 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--src", type=Path, metavar="DIR", help="serve with the crosswire package under DIR"
     )
+    ap.add_argument(
+        "--mixed", type=float, metavar="SECONDS", help="every group at once for SECONDS"
+    )
+    ap.add_argument("--writer", action="store_true", help="with --mixed: a client POSTs pages")
     ap.add_argument("--json", type=Path, metavar="PATH", help="write the results here")
     args = ap.parse_args(argv)
     if not args.build and not args.db:
@@ -591,7 +716,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: dict[str, Any] = {}
     if args.build:
         out["build"] = build(args.build, args.articles, args.wcxb, args.seed)
-    if args.db:
+    if args.db and args.mixed:
+        out["mixed"] = mixed_load(args.db, args.clients, args.mixed, args.seed, args.writer)
+        print(mixed_table(out["mixed"]))
+    elif args.db:
         results = load_test(args.db, args.clients, args.requests, args.seed, args.only, args.src)
         out |= {"clients": args.clients, "requests": args.requests, "results": results}
         print(table(results, args.clients))

@@ -216,6 +216,7 @@ def ingest_cmd(
       crosswire ingest pages/ --db news.db
       crosswire ingest CC-NEWS-20241023.warc.gz --lang en --host reuters.com --since 2024-10-23
       crosswire ingest crawl/*.warc.gz --db news.db --engine ray --workers 2
+      crosswire ingest CC-NEWS-2024*.warc.gz --db news.db --window 30   # connect month by month
       crosswire ingest /shared/crawl/ --db news.db --engine ray --address auto \\
           --workers 16 --shards-dir /shared/shards
     """
