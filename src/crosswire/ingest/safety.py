@@ -21,6 +21,25 @@ class RefusedError(Exception):
     """The URL may not be fetched (scheme, address, robots.txt); the message says why."""
 
 
+#: Special-purpose ranges that Python 3.11's ``is_global`` still calls global (later versions
+#: learnt some of them): no news site is served from these.
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.88.99.0/24",  # 6to4 relay anycast, deprecated
+        "::/96",  # IPv4-compatible IPv6, deprecated: ::127.0.0.1
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b:1::/48",  # local-use NAT64
+        "fec0::/10",  # site-local, deprecated
+        "3fff::/20",  # documentation
+        "5f00::/16",  # SRv6 segment identifiers
+    )
+)
+#: The well-known NAT64 prefix: the address reached is the IPv4 one in its last 32 bits.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address: str) -> bool:
     """Whether an IP address is a public, unicast, globally routable one."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -30,6 +49,10 @@ def is_public(address: str) -> bool:
             ip = mapped
         elif ip.teredo is not None:
             ip = ip.teredo[1]
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in net for net in _NOT_PUBLIC):
+        return False
     return ip.is_global and not ip.is_multicast
 
 

@@ -25,7 +25,10 @@ def _authorise(settings: Settings, authorization: str | None) -> None:
             403, "writing is disabled: start the server with --token or $CROSSWIRE_TOKEN"
         )
     scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), settings.token):
+    # Compared as bytes: compare_digest raises on non-ASCII str (a 500, not a 401). Headers
+    # arrive decoded as latin-1, so encoding back gives the bytes the client sent.
+    sent = given.strip().encode("latin-1")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(sent, settings.token.encode()):
         raise ApiError(401, "a valid token is needed: Authorization: Bearer TOKEN")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,6 +39,16 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def _json_href(request: Request) -> str:
+    """The footer's link to the page's JSON twin."""
+    # The path is what the client asked for: "//evil.example/x" (or "/\\evil…", or a tab,
+    # which browsers read as a slash or drop) would link to another site. One leading slash,
+    # the rest percent-encoded (escapes Starlette already made are kept).
+    path = quote(request.url.path.lstrip("/\\"), safe="/%")
+    query = request.url.query
+    return f"/{path}.json" + (f"?{query}" if query else "")
 
 
 def _store(request: Request) -> Store:
@@ -91,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     package = resources.files("crosswire.serve")
     templates = Jinja2Templates(directory=str(package.joinpath("templates")))
     templates.env.globals["version"] = __version__
+    templates.env.globals["json_href"] = _json_href
     app.mount("/static", StaticFiles(directory=str(package.joinpath("static"))), name="static")
 
     @app.middleware("http")
@@ -107,7 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
             request, "error.html", {"status": status, "message": message}, status_code=status
         )
 
-    errors.install(app, render_error)
+    errors.install(app, render_error, _HEADERS)
 
     def html(request: Request, template: str, page: views.Page, **extra: Any) -> HTMLResponse:
         context = {"data": page.data, "drawn": page.drawn, **extra}

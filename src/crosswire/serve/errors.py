@@ -7,6 +7,7 @@ in the site's error page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -47,14 +48,19 @@ def wants_json(request: Request) -> bool:
     return path.endswith(".json") or path.startswith("/api/")
 
 
-def install(app: FastAPI, render_error: Any) -> None:
+def install(app: FastAPI, render_error: Any, headers: Mapping[str, str] | None = None) -> None:
     """Route every error through one shape; ``render_error(request, status, message)`` makes
-    the HTML page."""
+    the HTML page. ``headers`` go on every error response: a crash's answer is made outside
+    the app's middleware, which would otherwise add them."""
 
     def respond(request: Request, status: int, message: str, code: str | None = None) -> Response:
+        response: Response
         if wants_json(request):
-            return JSONResponse(error_body(status, message, code), status_code=status)
-        response: Response = render_error(request, status, message)
+            response = JSONResponse(error_body(status, message, code), status_code=status)
+        else:
+            response = render_error(request, status, message)
+        for name, value in (headers or {}).items():
+            response.headers.setdefault(name, value)
         return response
 
     @app.exception_handler(ApiError)
