@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crosswire.connect import update
 from crosswire.connect.update import connect
 from crosswire.connect.window import day_of, spans
 from crosswire.pipeline import Options, ingest
@@ -207,7 +208,10 @@ def test_a_window_gives_what_a_full_run_gives_when_news_is_local_in_time(
     assert max(len(g) for g in links) == 4  # Carolina Toha, in four articles
 
 
-def test_an_archive_connected_at_once_goes_slice_by_slice(tmp_path: Path) -> None:
+def test_an_archive_connected_at_once_goes_slice_by_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(update, "SLICE_ARTICLES", 2)
     pages = {name: page for run in RUNS for name, page in run.items()}
     with Store(tmp_path / "a.db") as store:
         _ingest(store, tmp_path / "all", pages)

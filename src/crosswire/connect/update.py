@@ -40,6 +40,7 @@ from crosswire.store.windowed import Rewrite, WindowTables
 
 __all__ = [
     "REGROUP_UP_TO",
+    "SLICE_ARTICLES",
     "ConnectSummary",
     "connect",
     "ensure_connected",
@@ -49,6 +50,9 @@ __all__ = [
 
 #: Up to this many articles, every run ends with a full regroup (a few seconds at this size).
 REGROUP_UP_TO = 20_000
+
+#: With a window, new articles are connected in slices of about this many (whole days).
+SLICE_ARTICLES = 50_000
 
 Progress = Callable[[int, int], None]
 """Called with (articles done, articles in all) as the stage goes."""
@@ -148,16 +152,17 @@ def connect(
 
 
 def _connect_window(store: Store, window: int, progress: Progress | None) -> ConnectSummary:
-    # New articles spanning more than a window (an archive ingested at once) are connected in
-    # slices of their days, oldest first, each its own transaction: what one slice holds is
-    # bounded by the window, however long the archive.
+    # Many new articles at once (an archive) are connected in slices of their days, oldest
+    # first, each its own transaction: what one slice holds is bounded by the slice and the
+    # window, however long the archive. Slices are large because each one reads its open
+    # stories back: cut by the window, a month would read its stories twice or more.
     tables = WindowTables(store.db)
     new = tables.unconnected()
     dates = tables.dates(new)
     day = {a: day_of(*dates[a]) for a in new}
     total = ConnectSummary(new=len(new))
     done = 0
-    for batch in _slices(new, day, window):
+    for batch in _slices(new, day):
         part = _connect_slice(store, tables, batch, day, dates, window, progress, done, len(new))
         done += len(batch)
         total.replayed += part.replayed
@@ -171,18 +176,18 @@ def _connect_window(store: Store, window: int, progress: Progress | None) -> Con
     return total
 
 
-def _slices(new: list[str], day: Mapping[str, date], window: int) -> list[list[str]]:
-    """``new`` cut into runs of consecutive days spanning at most ``window`` days (one day at
-    least), each in the order the articles were stored."""
+def _slices(new: list[str], day: Mapping[str, date]) -> list[list[str]]:
+    """``new`` cut at day boundaries into slices of about :data:`SLICE_ARTICLES` (a day is
+    never cut), oldest days first, each in the order the articles were stored."""
     order = sorted(range(len(new)), key=lambda i: (day[new[i]], i))
     slices: list[list[int]] = []
-    start: date | None = None
+    last: date | None = None
     for i in order:
         d = day[new[i]]
-        if start is None or (d - start).days > window:
+        if not slices or (d != last and len(slices[-1]) >= SLICE_ARTICLES):
             slices.append([])
-            start = d
         slices[-1].append(i)
+        last = d
     return [[new[i] for i in sorted(s)] for s in slices]
 
 
