@@ -60,56 +60,14 @@ class Connections:
         """Write one connect run's results in place of the last one's; the caller commits."""
         stamp = now()
         seq = {a: i for i, a in enumerate(c.assignments)}
-        self.db.execute("DELETE FROM story_articles")
-        self.db.executemany(
-            "INSERT INTO story_articles (article_id, story_id, seq) VALUES (?, ?, ?)",
-            [(a, s, seq[a]) for a, s in c.assignments.items()],
-        )
-        self.db.execute("DELETE FROM stories")
-        self.db.executemany(
-            "INSERT INTO stories (id, title, first, last, articles, sources, entities, copies, "
-            "disagreements, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    s.id, s.title, s.first, s.last, s.articles, json.dumps(s.sources),
-                    json.dumps(s.entities), s.copies, s.disagreements, s.updated_at or stamp,
-                )
-                for s in c.stories
-            ],
-        )  # fmt: skip
-        self.db.executemany(
-            "INSERT INTO story_events (at, kind, story_id, other_id, article_id, articles) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(e.at or stamp, e.kind, e.story, e.other, e.article, e.articles) for e in c.events],
-        )
-        self.db.execute("DELETE FROM copies")
-        self.db.executemany(
-            "INSERT INTO copies (article_id, original_id, kind, jaccard, containment, reason, "
-            "rule, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (k.copy, g.original, k.kind, k.jaccard, k.containment, k.reason, g.rule, g.why)
-                for g in c.copies
-                for k in g.copies
-            ],
-        )
-        self.db.execute("DELETE FROM entity_links")
-        self.db.execute("DELETE FROM corpus_entities")
-        self.db.executemany(
-            "INSERT INTO corpus_entities (id, name, type, aliases, roles, articles, mentions) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                    json.dumps([[r.text, list(r.articles)] for r in e.roles], ensure_ascii=False),
-                    len(e.articles), e.mentions,
-                )
-                for e in c.entities
-            ],
-        )  # fmt: skip
-        self.db.executemany(
-            "INSERT INTO entity_links (article_id, entity_id, corpus_id) VALUES (?, ?, ?)",
-            c.links,
-        )
+        for table in ("story_articles", "stories", "copies", "entity_links", "corpus_entities"):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        insert_rows(self.db, "story_articles", [(a, s, seq[a]) for a, s in c.assignments.items()])
+        insert_stories(self.db, c.stories, stamp)
+        insert_events(self.db, c.events, stamp)
+        insert_copies(self.db, c.copies)
+        insert_entities(self.db, c.entities, [len(e.articles) for e in c.entities])
+        insert_rows(self.db, "entity_links", c.links)
         self.db.execute("DELETE FROM entity_stories")
         self.db.execute(ENTITY_STORIES)
 
@@ -481,6 +439,70 @@ class Connections:
             (corpus_id,),
         )
         return [(r[0], r[1]) for r in rows]
+
+
+# The inserts a full run (Connections.replace) and a windowed one (windowed.WindowTables) share.
+
+_INSERT = {
+    "story_articles": "INSERT INTO story_articles (article_id, story_id, seq) VALUES (?, ?, ?)",
+    "entity_links": "INSERT INTO entity_links (article_id, entity_id, corpus_id) VALUES (?, ?, ?)",
+}
+
+
+def insert_rows(db: Database, table: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Rows of ``story_articles`` (article, story, seq) or ``entity_links`` (article, the
+    article's entity, corpus entity)."""
+    db.executemany(_INSERT[table], list(rows))
+
+
+def insert_stories(db: Database, stories: Iterable[StorySummary], stamp: str) -> None:
+    db.executemany(
+        "INSERT INTO stories (id, title, first, last, articles, sources, entities, copies, "
+        "disagreements, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.id, s.title, s.first, s.last, s.articles, json.dumps(s.sources),
+                json.dumps(s.entities), s.copies, s.disagreements, s.updated_at or stamp,
+            )
+            for s in stories
+        ],
+    )  # fmt: skip
+
+
+def insert_events(db: Database, events: Iterable[StoryEvent], stamp: str) -> None:
+    db.executemany(
+        "INSERT INTO story_events (at, kind, story_id, other_id, article_id, articles) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(e.at or stamp, e.kind, e.story, e.other, e.article, e.articles) for e in events],
+    )
+
+
+def insert_copies(db: Database, groups: Iterable[CopyGroup]) -> None:
+    db.executemany(
+        "INSERT INTO copies (article_id, original_id, kind, jaccard, containment, reason, "
+        "rule, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (k.copy, g.original, k.kind, k.jaccard, k.containment, k.reason, g.rule, g.why)
+            for g in groups
+            for k in g.copies
+        ],
+    )
+
+
+def insert_entities(db: Database, entities: Sequence[CorpusEntity], counts: Sequence[int]) -> None:
+    """Corpus entities, each with the number of articles naming it."""
+    db.executemany(
+        "INSERT INTO corpus_entities (id, name, type, aliases, roles, articles, mentions) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
+                json.dumps([[r.text, list(r.articles)] for r in e.roles], ensure_ascii=False),
+                n, e.mentions,
+            )
+            for e, n in zip(entities, counts, strict=True)
+        ],
+    )  # fmt: skip
 
 
 def _story_filter(

@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 from crosswire.connect.copies import CopyGroup
 from crosswire.connect.entities import CorpusEntity, CorpusRole
 from crosswire.records import StoryEvent, StorySummary
+from crosswire.store.connections import (
+    insert_copies,
+    insert_entities,
+    insert_events,
+    insert_rows,
+    insert_stories,
+)
 from crosswire.store.db import Database
 from crosswire.store.migrations import now
 
@@ -250,61 +257,25 @@ class WindowTables:
         stamp = now()
         window = list(w.assignments)
         self._delete("story_articles", "article_id", window)
-        self.db.executemany(
-            "INSERT INTO story_articles (article_id, story_id, seq) VALUES (?, ?, ?)",
-            [(a, s, w.seqs[a]) for a, s in w.assignments.items()],
+        insert_rows(
+            self.db, "story_articles", [(a, s, w.seqs[a]) for a, s in w.assignments.items()]
         )
         self._delete("stories", "id", sorted(w.open_stories))
-        self.db.executemany(
-            "INSERT INTO stories (id, title, first, last, articles, sources, entities, copies, "
-            "disagreements, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    s.id, s.title, s.first, s.last, s.articles, json.dumps(s.sources),
-                    json.dumps(s.entities), s.copies, s.disagreements, s.updated_at or stamp,
-                )
-                for s in w.stories
-            ],
-        )  # fmt: skip
-        self.db.executemany(
-            "INSERT INTO story_events (at, kind, story_id, other_id, article_id, articles) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(e.at or stamp, e.kind, e.story, e.other, e.article, e.articles) for e in w.events],
-        )
+        insert_stories(self.db, w.stories, stamp)
+        insert_events(self.db, w.events, stamp)
         self._delete("copies", "article_id", list(w.copy_articles))
-        self.db.executemany(
-            "INSERT INTO copies (article_id, original_id, kind, jaccard, containment, reason, "
-            "rule, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (k.copy, g.original, k.kind, k.jaccard, k.containment, k.reason, g.rule, g.why)
-                for g in w.copies
-                for k in g.copies
-            ],
-        )
+        insert_copies(self.db, w.copies)
         self._write_entities(w, window)
 
     def _write_entities(self, w: Rewrite, window: list[str]) -> None:
         self._delete("entity_links", "article_id", window)
         for old, new in w.merged.items():
             self.db.execute("UPDATE entity_links SET corpus_id = ? WHERE corpus_id = ?", (new, old))
-        self.db.executemany(
-            "INSERT INTO entity_links (article_id, entity_id, corpus_id) VALUES (?, ?, ?)",
-            list(w.links),
-        )
+        insert_rows(self.db, "entity_links", w.links)
         written = [e.id for e in w.entities]
         self._delete("corpus_entities", "id", sorted({*written, *w.merged}))
-        self.db.executemany(
-            "INSERT INTO corpus_entities (id, name, type, aliases, roles, articles, mentions) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                    json.dumps([[r.text, list(r.articles)] for r in e.roles], ensure_ascii=False),
-                    0, e.mentions,
-                )
-                for e in w.entities
-            ],
-        )  # fmt: skip
+        # Counted once the links are in (below): the frozen articles' links count too.
+        insert_entities(self.db, w.entities, [0] * len(w.entities))
         for chunk in _chunks(written):
             self.db.execute(
                 "UPDATE corpus_entities SET articles = (SELECT count(DISTINCT l.article_id) "  # noqa: S608 - only placeholders
