@@ -17,13 +17,33 @@ from time import struct_time
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import charset_normalizer
 import feedparser  # type: ignore[import-untyped]
-from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
+import feedparser.encodings  # type: ignore[import-untyped]
+from feedparser.encodings import convert_to_utf8
 
 from crosswire.ingest.filters import normalize_language
 from crosswire.records import Link
 
 _ENTITY_DECLARATION = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+# feedparser's lenient parser takes "&#N" with or without the semicolon.
+_CHAR_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+#: Bytes of a feed looked at to guess its encoding when the declared one does not decode it.
+DETECT_SAMPLE = 64 * 1024
+
+
+def _detect_encoding(data: bytes) -> str:
+    # feedparser's own guess is chardet's, pure Python and as slow as 0.4 ms a byte on some
+    # feeds (a 300 KB one took half a minute, outside any worker's time limit);
+    # charset_normalizer, which reads pages, takes milliseconds on a bounded sample.
+    best = charset_normalizer.from_bytes(data[:DETECT_SAMPLE]).best()
+    return best.encoding if best is not None else ""
+
+
+# feedparser looks its detector up by this name at each call.
+feedparser.encodings.lazy_chardet_encoding = _detect_encoding
 
 
 class FeedError(ValueError):
@@ -40,8 +60,12 @@ def parse_feed(content: bytes, base_url: str | None) -> list[Link]:
     decoded = convert_to_utf8(dict(headers), content, {})
     if _ENTITY_DECLARATION.search(decoded) or _ENTITY_DECLARATION.search(content):
         raise FeedError("refused: the feed declares XML entities, which are never expanded")
+    # The UTF-8 text (its declaration rewritten to say so) rather than the raw bytes, so that
+    # references to no character are replaced first: feedparser's lenient parser crashes on
+    # them (OverflowError, or a ValueError that loses every other link of the feed).
     # A stream, never the bytes themselves: feedparser takes a string for a URL or a file name.
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
+    text = _CHAR_REFERENCE.sub(_valid_reference, decoded)
+    parsed = feedparser.parse(io.BytesIO(text), response_headers=headers)
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception")
         raise FeedError(f"not an RSS or Atom feed{f': {why}' if why else ''}")
@@ -61,6 +85,15 @@ def parse_feed(content: bytes, base_url: str | None) -> list[Link]:
     return list(links.values())
 
 
+def _valid_reference(match: re.Match[bytes]) -> bytes:
+    digits = match.group(1) or match.group(2)
+    if len(digits) <= 8:
+        code = int(digits, 16) if match.group(1) else int(digits)
+        if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            return match.group(0)
+    return b"&#xFFFD;"
+
+
 def _page_url(entry: Any, base_url: str | None) -> str | None:
     candidate = entry.get("link")
     if not candidate:
@@ -71,8 +104,12 @@ def _page_url(entry: Any, base_url: str | None) -> str | None:
             candidate = guid
     if not isinstance(candidate, str) or not candidate.strip():
         return None
-    url = urldefrag(urljoin(base_url or "", candidate.strip())).url
-    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
+    try:
+        url = urldefrag(urljoin(base_url or "", candidate.strip())).url
+        parts = urlsplit(url)
+    except ValueError:  # "http://[" and the like: one bad entry must not lose the whole feed
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _iso(value: struct_time | None) -> str | None:

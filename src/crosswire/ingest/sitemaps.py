@@ -58,6 +58,9 @@ def parse_sitemap(
         raise SitemapError(f"refused: the sitemap declares a DTD or entities ({exc})") from exc
     except ParseError as exc:
         raise SitemapError(f"not a well-formed XML sitemap: {exc}") from exc
+    except (LookupError, ValueError) as exc:
+        # expat's word on an XML declaration naming an unknown or multi-byte encoding.
+        raise SitemapError(f"unreadable sitemap encoding: {exc}") from exc
     kind = _local(root.tag)
     sitemap = Sitemap()
     if kind == "sitemapindex":
@@ -134,6 +137,9 @@ def _text(element: Element | None, name: str) -> str | None:
 def _url(value: str | None, base_url: str | None) -> str | None:
     if not value:
         return None
-    url = urldefrag(urljoin(base_url or "", value)).url
-    parts = urlsplit(url)
+    try:
+        url = urldefrag(urljoin(base_url or "", value)).url
+        parts = urlsplit(url)
+    except ValueError:  # "http://[" and the like: one bad entry must not lose the whole sitemap
+        return None
     return url if parts.scheme in ("http", "https") and parts.netloc else None

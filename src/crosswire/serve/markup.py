@@ -10,6 +10,7 @@ the spans active over it: the HTML stays well nested whatever the overlaps.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -81,7 +82,8 @@ def annotate(text: str, spans: Sequence[Span]) -> Markup:
     if hl is None:
         return Markup(_draw(text, 0, len(text), rest))  # noqa: S704 - escaped in _draw
     n = len(text)
-    a, b = max(0, min(hl.start, n)), max(0, min(hl.end, n))
+    a = max(0, min(hl.start, n))
+    b = max(a, min(hl.end, n))  # an inverted range is empty: else text[b:a] is drawn twice
     anchor = f' id="{escape(hl.anchor)}"' if hl.anchor else ""
     middle = f'<span class="{escape(hl.css)}"{anchor}>{_draw(text, a, b, rest)}</span>'
     drawn = _draw(text, 0, a, rest) + middle + _draw(text, b, n, rest)
@@ -136,5 +138,9 @@ def _wrap(s: Span, inner: str, *, first: bool) -> str:
 def mark_snippet(snippet: str, start: str, end: str) -> Markup:
     """A search snippet escaped, its matches (between ``start`` and ``end``) in ``<mark>``."""
     escaped = str(escape(snippet))
-    marked = escaped.replace(start, "<mark>").replace(end, "</mark>")
+    # The markers are private-use characters a page may hold too: only a start closed by an end
+    # is a match, and strays are dropped, so the <mark>s always balance.
+    s, e = re.escape(start), re.escape(end)
+    paired = re.sub(f"{s}((?:(?!{s}|{e}).)*){e}", r"<mark>\1</mark>", escaped, flags=re.S)
+    marked = paired.replace(start, "").replace(end, "")
     return Markup(marked)  # noqa: S704 - escaped first; only <mark> added
