@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import functools
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crosswire.extract import extract
-from crosswire.extract.guard import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GuardedPool
+from crosswire.extract.guard import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    READ_SHARE,
+    GuardedPool,
+    SoftTimeoutError,
+    soft_deadline,
+)
 from crosswire.ingest.files import DEFAULT_MAX_BYTES, is_url, iter_documents
 from crosswire.ingest.filters import Filters
 from crosswire.records import Article, Document, Failure
@@ -53,7 +61,10 @@ def _extract_task(
     read: bool = False,
     plain: bool = False,
     filters: Filters | None = None,
+    read_within: float | None = None,
 ) -> Article:
+    """``read_within``: seconds from the start after which the read stage is given up."""
+    started = time.monotonic()
     if plain:
         from crosswire.extract.verbatim import extract_verbatim
 
@@ -66,8 +77,16 @@ def _extract_task(
     if read and (filters is None or filters.accept_article(article) is None):
         from crosswire.read import read_article
 
+        left = None if read_within is None else read_within - (time.monotonic() - started)
         try:
-            article.reading = read_article(article)
+            with soft_deadline(left):
+                article.reading = read_article(article)
+        except SoftTimeoutError:
+            article.reading = None
+            article.errors.append(
+                f"read stage stopped: the document was still being read after {read_within:g} s "
+                f"({READ_SHARE:.0%} of --timeout); the article is kept without its reading"
+            )
         except Exception as exc:  # one unreadable text must not lose its article
             article.errors.append(f"read stage failed: {type(exc).__name__}: {exc}")
     return article
@@ -108,6 +127,7 @@ def extract_documents(
         read=options.read,
         plain=options.plain,
         filters=options.filters,
+        read_within=options.timeout * READ_SHARE,
     )
     with GuardedPool(
         task,
@@ -186,6 +206,13 @@ def _web(urls: list[str], options: Options) -> Iterator[Document | Failure]:
         yield from web_documents(urls, fetcher, filters=options.filters)
 
 
+#: Longest an extracted result waits to be written. Extracting and reading take about a second
+#: a document, so a batch of 200 written in one transaction held SQLite's single write lock for
+#: minutes, longer than any other writer's 30-second busy timeout ("database is locked"), and
+#: a kill -9 lost the whole batch.
+FLUSH_SECONDS = 1.0
+
+
 @dataclass
 class IngestSummary:
     new: int = 0
@@ -214,7 +241,9 @@ def ingest(
     """
     summary = IngestSummary()
     results = extract_paths(inputs, options, _skip_counter(summary, on_result))
-    return store_results(results, store, options, on_result, summary=summary)
+    return store_results(
+        results, store, options, on_result, summary=summary, flush_after=FLUSH_SECONDS
+    )
 
 
 def ingest_documents(
@@ -226,7 +255,9 @@ def ingest_documents(
     """Extract and store documents already in memory (an upload, a fetched page)."""
     summary = IngestSummary()
     results = extract_documents(docs, options, _skip_counter(summary, on_result))
-    return store_results(results, store, options, on_result, summary=summary)
+    return store_results(
+        results, store, options, on_result, summary=summary, flush_after=FLUSH_SECONDS
+    )
 
 
 def _skip_counter(
@@ -247,37 +278,75 @@ def store_results(
     on_result: Callable[[Article | Failure, str], None] | None = None,
     *,
     summary: IngestSummary | None = None,
+    flush_after: float | None = None,
 ) -> IngestSummary:
     """Store extraction results in batches of ``options.batch`` per transaction, counting them
-    into ``summary`` (a new one by default)."""
+    into ``summary`` (a new one by default).
+
+    Without ``flush_after``, a batch's transaction stays open while the next results are made
+    (the shard loader's case: a shard is stored whole or not at all). With it, results wait in
+    memory and are written in a transaction of their own once ``options.batch`` are waiting or
+    ``flush_after`` seconds have passed since the last write, so no write lock is held while a
+    document is extracted and read.
+    """
     summary = summary if summary is not None else IngestSummary()
     pending = 0
+    waiting: list[Article | Failure] = []
+    written = time.monotonic()
     try:
         for result in results:
-            store.begin()
-            if isinstance(result, Failure):
-                store.record_failure(result)
-                summary.failed += 1
-                summary.failures.append(result)
-                outcome = "failed"
-            else:
-                outcome = store.save(result)
-                if outcome == "new":
-                    summary.new += 1
-                else:
-                    summary.known += 1
+            if flush_after is not None:
+                waiting.append(result)
+                if len(waiting) >= options.batch or time.monotonic() - written >= flush_after:
+                    _write(store, waiting, summary, on_result)
+                    written = time.monotonic()
+                continue
+            outcome = _store_one(store, result, summary)
             pending += 1
             if pending >= options.batch:
                 store.commit()
                 pending = 0
             if on_result is not None:
                 on_result(result, outcome)
-        store.commit()
+        _write(store, waiting, summary, on_result)
     except KeyboardInterrupt:
-        # Every saved article is complete (see Store.save), so keep them: a re-run resumes.
-        store.commit()
+        # Every saved article is complete (see Store.save), so keep them, and those extracted
+        # but not yet written: a re-run resumes.
+        _write(store, waiting, summary, on_result)
         raise
     except BaseException:
         store.rollback()
         raise
     return summary
+
+
+def _write(
+    store: Store,
+    waiting: list[Article | Failure],
+    summary: IngestSummary,
+    on_result: Callable[[Article | Failure, str], None] | None,
+) -> None:
+    """Save ``waiting`` (emptying it) and commit, with any batch already open."""
+    while waiting:
+        result = waiting[0]
+        outcome = _store_one(store, result, summary)
+        # Taken off only once saved: an interrupt mid-save leaves it to the caller's retry.
+        waiting.pop(0)
+        if on_result is not None:
+            on_result(result, outcome)
+    store.commit()
+
+
+def _store_one(store: Store, result: Article | Failure, summary: IngestSummary) -> str:
+    store.begin()
+    if isinstance(result, Failure):
+        store.record_failure(result)
+        summary.failed += 1
+        summary.failures.append(result)
+        return "failed"
+    outcome = store.save(result)
+    if outcome == "new":
+        summary.new += 1
+    else:
+        summary.known += 1
+    return outcome

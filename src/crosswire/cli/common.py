@@ -179,7 +179,8 @@ def limit_options(fn: Any) -> Any:
         type=click.FloatRange(0.1),
         default=DEFAULT_TIMEOUT,
         show_default=True,
-        help="Seconds one document may take; a slower one is stopped and reported as failed.",
+        help="Seconds one document may take; a slower one is stopped and reported as failed "
+        "(reading past 75% of it is given up, and the article kept without its reading).",
     )(fn)
     return click.option(
         "--max-bytes",

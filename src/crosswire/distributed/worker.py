@@ -23,7 +23,7 @@ from typing import Any
 
 from crosswire.distributed.codec import Result, Skipped
 from crosswire.distributed.shards import Shard, ShardWriter
-from crosswire.extract.guard import GuardedPool
+from crosswire.extract.guard import READ_SHARE, GuardedPool
 from crosswire.ingest.files import display_path, iter_documents
 from crosswire.pipeline import Options, _extract_task, _passing, _passing_documents, _warmup
 from crosswire.records import Article, Document, Failure
@@ -46,7 +46,12 @@ class ShardWorker:
         if self._pool is None:
             o = self.options
             task = functools.partial(
-                _extract_task, max_bytes=o.max_bytes, read=o.read, plain=o.plain, filters=o.filters
+                _extract_task,
+                max_bytes=o.max_bytes,
+                read=o.read,
+                plain=o.plain,
+                filters=o.filters,
+                read_within=o.timeout * READ_SHARE,
             )
             self._pool = GuardedPool(
                 task,

@@ -30,7 +30,12 @@ _DOCUMENT_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s
 # A tag longer than this is an attack or a generator bug, never content: lxml and every extractor
 # spend seconds on 40,000 attributes. We keep the element and drop its attributes.
 _MAX_TAG_CHARS = 32_768
-_OVERSIZED_TAG = re.compile(rf"<([A-Za-z][\w:-]{{0,40}})\s[^<>]{{{_MAX_TAG_CHARS},}}>")
+# Every tag with attributes, quoted values read whole: 40,000 attributes whose values hold a ">"
+# are one tag to lxml, so they must be one tag here too. Possessive quantifiers keep the scan
+# linear on a tag that never closes.
+_TAG_WITH_ATTRIBUTES = re.compile(
+    r"""<([A-Za-z][\w:-]{0,40})\s(?:[^<>"']++|"[^"]*+"|'[^']*+')*+>"""
+)
 
 
 def sniff_kind(text: str) -> Kind:
@@ -43,6 +48,8 @@ def _defuse_html(html: str) -> tuple[str, list[Removed]]:
     removed: list[Removed] = []
 
     def strip(m: re.Match[str]) -> str:
+        if m.end() - m.start() < _MAX_TAG_CHARS:
+            return m.group(0)
         removed.append(
             Removed(
                 text=m.group(0)[:200] + "…",
@@ -53,7 +60,7 @@ def _defuse_html(html: str) -> tuple[str, list[Removed]]:
         return f"<{m.group(1)}>"
 
     if len(html) > _MAX_TAG_CHARS:
-        html = _OVERSIZED_TAG.sub(strip, html)
+        html = _TAG_WITH_ATTRIBUTES.sub(strip, html)
     return html, removed
 
 

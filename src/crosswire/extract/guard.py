@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing as mp
 import resource
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -27,10 +28,49 @@ from crosswire.records import Article, Document, Failure
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096
+READ_SHARE = 0.75
+"""Share of a document's time limit after which its read stage is stopped: an article whose
+reading runs long (a paragraph of 10,000 quote marks) is then stored without its reading
+instead of being lost with its worker at the hard limit."""
 _STARTUP_TIMEOUT = 120.0
 
 Task = Callable[[Document], Article]
 PRELOAD = ("crosswire.extract", "crosswire.extract.html", "crosswire.extract.plaintext")
+
+
+class SoftTimeoutError(BaseException):
+    """A :func:`soft_deadline` passed. Not an ``Exception``, so that no ``except Exception`` in
+    the code being limited can swallow it and run on to the hard limit."""
+
+
+@contextlib.contextmanager
+def soft_deadline(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`SoftTimeoutError` in the code run inside if it takes over ``seconds``.
+
+    Python code is stopped in time; one long call into native code (a single regular expression
+    match, the HTML parser) only at its end, which is what the worker's hard limit is for.
+    Outside the main thread, where no signal handler runs, nothing is limited.
+    """
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    if seconds <= 0:
+        raise SoftTimeoutError
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise SoftTimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _worker(

@@ -99,8 +99,10 @@ def record_document(
     """
     try:
         record = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Failure(where, f"not a JSON object: {exc}")
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers bad JSON, bad UTF-8 and integers past Python's 4,300-digit limit;
+        # RecursionError a line nested thousands deep. Either is this line's failure, not the run's.
+        return Failure(where, f"not a JSON object: {_reason(exc)}")
     if not isinstance(record, dict):
         return Failure(where, _PLAIN_SHAPE if plain else _SHAPE)
     html, text = record.get("html"), record.get("text")
@@ -126,3 +128,13 @@ def record_document(
         encoding="utf-8",
         record_id=str(rid) if rid is not None else str(lineno),
     )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+        return str(exc)
+    # json.loads raises a bare ValueError only for an integer past the digit limit, whose own
+    # message points at a Python setting instead of the line.
+    return "a number in it has too many digits"

@@ -101,8 +101,12 @@ _VAGUE = re.compile(
     r"(?i)\b(?:(?P<mult>tens|hundreds|dozens)[ ]of[ ])?"
     r"(?P<base>dozens|hundreds|thousands|millions|billions|trillions|scores(?=[ ]of\b))\b"
 )
+# The lookbehinds let an address or a host start only where its run of characters starts: else
+# every position inside a long run ("9" * 100_000, "a.a.a…") is tried as a start and rescans the
+# rest of the run, quadratic in its length.
 _URL = re.compile(
-    r"(?i)(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*"
+    r"(?i)(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
+    r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*"
 )
 _PHONE = re.compile(
     r"(?<![\w.,])(?:\+\d{1,3}[ .\-]?)?(?:\(\d{1,5}\)[ .\-]?)?\d{2,5}(?:[ .\-]\d{2,5}){1,4}(?![\w])"

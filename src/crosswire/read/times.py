@@ -218,13 +218,18 @@ def find_times(blocks: Sequence[Block], published: str | None) -> list[TimeExpre
             )
             got: tuple[str, Grain, tuple[str, str] | None] | None
             duration = _DURATION.fullmatch(ent.text.strip())
-            if duration:
-                dur = _duration(duration)
-                got = (dur[0], dur[1], None) if dur else None
-            elif anchor is not None:
-                got = _resolve(ent.text, anchor, forward=forward)
-            else:
-                got = _absolute(ent.text.lower().replace(",", " ").split())
+            try:
+                if duration:
+                    dur = _duration(duration)
+                    got = (dur[0], dur[1], None) if dur else None
+                elif anchor is not None:
+                    got = _resolve(ent.text, anchor, forward=forward)
+                else:
+                    got = _absolute(ent.text.lower().replace(",", " ").split())
+            except (ValueError, OverflowError):
+                # No calendar holds it ("999999999 days ago", a 5,000-digit day, "3² October"):
+                # one odd expression must not cost the article its whole reading.
+                got = None
             if got is None:
                 continue
             s, e = block.offsets(span)

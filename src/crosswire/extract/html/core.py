@@ -74,6 +74,10 @@ _MIN_SUBSTRING = 20
 _LINK_DENSE = 0.5  # share of a block's text inside links
 _EDGE_RUN = 2  # link-dense paragraphs in a row at an end of the text: related links, not article
 _NEVER_ARTICLE = frozenset({CONSENT, FOOTER})
+# libxml2 drops everything after a stray ``</html>``; a browser (HTML5) ignores the tag and keeps
+# what follows in the body, so the tag goes before parsing (an ad or CMS block that pastes a whole
+# document into a page would otherwise cut the article short).
+_HTML_END_TAG = re.compile(r"</html\s*>", re.IGNORECASE)
 _LABEL_TEXT = re.compile(
     r"^(?:key (?:points|facts|takeaways)|in (?:short|brief)|at a glance|summary|highlights|"
     r"the essentials|tl;?dr|das wichtigste(?: in kürze)?|in kürze|zusammenfassung|"
@@ -655,6 +659,7 @@ def parse_html(html: str) -> HtmlElement | None:
         if "<html" in line and line.endswith("/>"):
             html = FAULTY_HTML.sub(r"\1>", html, count=1)
             break
+    html = _HTML_END_TAG.sub("", html)
     try:
         tree: HtmlElement = fromstring(html.encode("utf-8", "replace"), parser=HTML_PARSER)
     except (ValueError, etree.ParserError) as err:
