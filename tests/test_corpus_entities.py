@@ -239,3 +239,14 @@ def test_family_names_with_particles_and_hyphens() -> None:
     assert _named(index, "Bashar al-Assad")[0].articles == ["a1", "a2"]
     assert _named(index, "Alexandria Ocasio-Cortez")[0].articles == ["a3", "a4"]
     assert len(index.entities()) == 3
+
+
+def test_invisible_characters_inside_a_name_do_not_keep_it_apart() -> None:
+    # Zero-width and bidi control characters are kept in the stored name (offsets stay true)
+    # but are no letters to compare by: a hostile page cannot split one person in two.
+    index = EntityIndex()
+    for i, name in enumerate(
+        ["Volodymyr Zelenskyy", "Volodymyr Zelen\u200bskyy", "Volodymyr \u202eZelenskyy"]
+    ):
+        index.add(f"a{i}", [Entity("e1", name, "PERSON")])
+    assert {index.lookup(f"a{i}", "e1") for i in range(3)} == {"c1"}
