@@ -242,11 +242,13 @@ def test_family_names_with_particles_and_hyphens() -> None:
 
 
 def test_invisible_characters_inside_a_name_do_not_keep_it_apart() -> None:
-    # Zero-width and bidi control characters are kept in the stored name (offsets stay true)
-    # but are no letters to compare by: a hostile page cannot split one person in two.
+    # Zero-width and bidi control characters stay in the article (its offsets stay true) but
+    # are no letters: a hostile page cannot split one person in two, nor name the corpus entity.
     index = EntityIndex()
     for i, name in enumerate(
         ["Volodymyr Zelenskyy", "Volodymyr Zelen\u200bskyy", "Volodymyr \u202eZelenskyy"]
     ):
         index.add(f"a{i}", [Entity("e1", name, "PERSON")])
     assert {index.lookup(f"a{i}", "e1") for i in range(3)} == {"c1"}
+    (entity,) = index.entities()
+    assert entity.name == "Volodymyr Zelenskyy" and entity.aliases == []

@@ -29,7 +29,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from crosswire.read.entities import acronym, is_acronym
@@ -113,6 +113,23 @@ def normalise(text: str) -> str:
         for w in folded.split()
         if any(ch.isalnum() for ch in w)
     )
+
+
+def _invisible(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def _visible(e: Entity) -> Entity:
+    """``e`` without format characters (zero-width joiners, bidi overrides) in its names: they
+    are no letters, and a hostile page must not split one person in two with them, nor carry
+    them into the corpus entity's name. The article keeps them (its offsets stay true)."""
+    if not _invisible(e.name) and not any(_invisible(a) for a in e.aliases):
+        return e
+
+    def strip(text: str) -> str:
+        return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+    return replace(e, name=strip(e.name), aliases=[strip(a) for a in e.aliases])
 
 
 def _name_word(word: str) -> bool:
@@ -273,6 +290,7 @@ class EntityIndex:
 
     def _observe(self, article_id: str, e: Entity, cls: _Class) -> _Obs:
         serial = len(self._obs) + 1
+        e = _visible(e)
         if cls == "person" and _person_name(e.name) is None:
             return _Obs(serial, article_id, e, cls, "surname", normalise(e.name))
         if cls == "org" and is_acronym(e.name):
