@@ -481,6 +481,18 @@ def start_server(
     raise SystemExit("server did not start")
 
 
+def timed_get(client: httpx.Client, url: str) -> tuple[float, str]:
+    """Milliseconds from sending to the last byte, and the status (or the transport error)."""
+    t0 = time.perf_counter()
+    try:
+        r = client.get(url)
+        _ = r.content
+        status = str(r.status_code)
+    except httpx.HTTPError as exc:
+        status = type(exc).__name__
+    return (time.perf_counter() - t0) * 1000, status
+
+
 def fire(
     base: str, urls: Sequence[str], clients: int, timeout: float = 60
 ) -> tuple[list[float], Counter[str]]:
@@ -497,14 +509,7 @@ def fire(
                     url = next(it, None)
                 if url is None:
                     return
-                t0 = time.perf_counter()
-                try:
-                    r = client.get(url)
-                    _ = r.content
-                    status = str(r.status_code)
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                ms = (time.perf_counter() - t0) * 1000
+                ms, status = timed_get(client, url)
                 with lock:
                     latencies.append(ms)
                     if status != "200":
@@ -594,15 +599,7 @@ def mixed_load(
         rng = random.Random(seed * 1000 + i)  # noqa: S311 - reproducible test data
         with httpx.Client(base_url=base, timeout=timeout) as client:
             while time.monotonic() < stop:
-                url = rng.choice(pool)
-                t0 = time.perf_counter()
-                try:
-                    r = client.get(url)
-                    _ = r.content
-                    status = str(r.status_code)
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                ms = (time.perf_counter() - t0) * 1000
+                ms, status = timed_get(client, rng.choice(pool))
                 with lock:
                     reads.append(ms)
                     if status != "200":
