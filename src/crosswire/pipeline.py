@@ -112,15 +112,19 @@ def extract_documents(
     docs: Iterable[Document | Failure],
     options: Options = Options(),
     on_skip: OnSkip | None = None,
+    known: Callable[[Document], bool] | None = None,
 ) -> Iterator[Article | Failure]:
     """Extract each document in guarded worker processes, yielding results in input order.
 
     With ``options.filters``, documents and articles they filter out are not yielded;
-    ``on_skip(source, reason)`` hears of each.
+    ``on_skip(source, reason)`` hears of each. A document for which ``known(document)`` is true
+    is not extracted either (the caller has counted it).
     """
     filters = options.filters if options.filters is not None and options.filters.active else None
     if filters is not None:
         docs = _passing_documents(docs, filters, on_skip)
+    if known is not None:
+        docs = (d for d in docs if not (isinstance(d, Document) and known(d)))
     task = functools.partial(
         _extract_task,
         max_bytes=options.max_bytes,
@@ -174,7 +178,10 @@ def _passing(
 
 
 def extract_paths(
-    inputs: Iterable[str], options: Options = Options(), on_skip: OnSkip | None = None
+    inputs: Iterable[str],
+    options: Options = Options(),
+    on_skip: OnSkip | None = None,
+    known: Callable[[Document], bool] | None = None,
 ) -> Iterator[Article | Failure]:
     """Articles (or failures) for every document under ``inputs`` (files, folders, WARC and
     JSON Lines files, ``-``).
@@ -189,7 +196,7 @@ def extract_paths(
     )
     if urls:
         docs = itertools.chain(docs, _web(urls, options))
-    return extract_documents(docs, options, on_skip)
+    return extract_documents(docs, options, on_skip, known)
 
 
 def _web(urls: list[str], options: Options) -> Iterator[Document | Failure]:
@@ -237,10 +244,22 @@ def ingest(
 
     ``on_result(result, outcome)`` is called after each document with outcome ``new``, ``known``,
     ``failed`` or ``skipped`` (for progress display; a skipped document comes as a
-    :class:`Failure` whose error is the filter's reason).
+    :class:`Failure` whose error is the filter's reason, and a page already stored, which is not
+    extracted again, as one saying so).
     """
     summary = IngestSummary()
-    results = extract_paths(inputs, options, _skip_counter(summary, on_result))
+
+    def known(doc: Document) -> bool:
+        # A page stored before (a re-run, a resume after a kill) is recognised by its bytes and
+        # not extracted and read again: a resume costs what is left, not a whole run.
+        if not store.touch(doc.content_hash, doc.source, reading=options.read):
+            return False
+        summary.known += 1
+        if on_result is not None:
+            on_result(Failure(doc.source, "already stored"), "known")
+        return True
+
+    results = extract_paths(inputs, options, _skip_counter(summary, on_result), known)
     return store_results(
         results, store, options, on_result, summary=summary, flush_after=FLUSH_SECONDS
     )

@@ -200,14 +200,36 @@ class Store:
             article_id, result = row["id"], "known"
         if a.reading is not None and (result == "new" or not self.has_reading(article_id)):
             self._save_reading(article_id, a.reading)
+        self._seen(article_id, a.source, stamp)
+        return "new" if result == "new" else "known"
+
+    def _seen(self, article_id: str, location: str, stamp: str) -> None:
         self.db.execute(
             "INSERT INTO sources (location, article_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (location, article_id) DO UPDATE SET last_seen = excluded.last_seen",
-            (a.source, article_id, stamp, stamp),
+            (location, article_id, stamp, stamp),
         )
         # A location that now yields an article has no failure left, whatever it held before.
-        self.db.execute("DELETE FROM failures WHERE location = ?", (a.source,))
-        return "new" if result == "new" else "known"
+        self.db.execute("DELETE FROM failures WHERE location = ?", (location,))
+
+    def touch(self, content_hash: str, location: str, *, reading: bool) -> bool:
+        """Record that ``location`` still gives the stored page ``content_hash``, as saving it
+        again would, without extracting it. ``False`` (and nothing written) when no such page
+        is stored, or when ``reading`` is asked for and the page has none yet."""
+        row = self._find(content_hash)
+        if row is None or (reading and not self.has_reading(row["id"])):
+            return False
+        own_tx = not self._in_tx
+        self.begin()
+        try:
+            self._seen(row["id"], location, now())
+        except BaseException:
+            if own_tx:
+                self.rollback()
+            raise
+        if own_tx:
+            self.commit()
+        return True
 
     def _find(self, content_hash: str) -> Any:
         return self.db.execute(
