@@ -8,6 +8,7 @@ most the open batch, never half an article.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -219,17 +220,23 @@ class Store:
         row = self._find(content_hash)
         if row is None or (reading and not self.has_reading(row["id"])):
             return False
+        with self._transaction():
+            self._seen(row["id"], location, now())
+        return True
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """The caller's open transaction, or one of its own, committed at the end."""
         own_tx = not self._in_tx
         self.begin()
         try:
-            self._seen(row["id"], location, now())
+            yield
         except BaseException:
             if own_tx:
                 self.rollback()
             raise
         if own_tx:
             self.commit()
-        return True
 
     def _find(self, content_hash: str) -> Any:
         return self.db.execute(
@@ -243,16 +250,8 @@ class Store:
 
     def save_reading(self, article_id: str, reading: Reading) -> None:
         """Store (or replace) the reading of a stored article, in one transaction."""
-        own_tx = not self._in_tx
-        self.begin()
-        try:
+        with self._transaction():
             self._save_reading(article_id, reading)
-        except BaseException:
-            if own_tx:
-                self.rollback()
-            raise
-        if own_tx:
-            self.commit()
 
     def _save_reading(self, article_id: str, r: Reading) -> None:
         for table in _READING_TABLES:
