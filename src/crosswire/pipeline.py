@@ -108,6 +108,26 @@ def _warmup(*, read: bool = False) -> None:
         )
 
 
+def guarded_pool(options: Options, workers: int) -> GuardedPool:
+    """Worker processes that extract (and read) documents under ``options``' limits: the one
+    place a run's options become a task, for local runs and Ray actors alike."""
+    task = functools.partial(
+        _extract_task,
+        max_bytes=options.max_bytes,
+        read=options.read,
+        plain=options.plain,
+        filters=options.filters,
+        read_within=options.timeout * READ_SHARE,
+    )
+    return GuardedPool(
+        task,
+        workers=workers,
+        timeout=options.timeout,
+        memory_mb=options.memory_mb,
+        warmup=functools.partial(_warmup, read=options.read),
+    )
+
+
 def extract_documents(
     docs: Iterable[Document | Failure],
     options: Options = Options(),
@@ -125,21 +145,7 @@ def extract_documents(
         docs = _passing_documents(docs, filters, on_skip)
     if known is not None:
         docs = (d for d in docs if not (isinstance(d, Document) and known(d)))
-    task = functools.partial(
-        _extract_task,
-        max_bytes=options.max_bytes,
-        read=options.read,
-        plain=options.plain,
-        filters=options.filters,
-        read_within=options.timeout * READ_SHARE,
-    )
-    with GuardedPool(
-        task,
-        workers=options.workers,
-        timeout=options.timeout,
-        memory_mb=options.memory_mb,
-        warmup=functools.partial(_warmup, read=options.read),
-    ) as pool:
+    with guarded_pool(options, options.workers) as pool:
         waiting: dict[int, Article | Failure] = {}
         next_index = 0
         for index, result in pool.map(docs):

@@ -12,7 +12,6 @@ the gazetteer) load once per worker, inside it, by name; no model object ever tr
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import socket
@@ -23,9 +22,9 @@ from typing import Any
 
 from crosswire.distributed.codec import Result, Skipped
 from crosswire.distributed.shards import Shard, ShardWriter
-from crosswire.extract.guard import READ_SHARE, GuardedPool
+from crosswire.extract.guard import GuardedPool
 from crosswire.ingest.files import display_path, iter_documents
-from crosswire.pipeline import Options, _extract_task, _passing, _passing_documents, _warmup
+from crosswire.pipeline import Options, _passing, _passing_documents, guarded_pool
 from crosswire.records import Article, Document, Failure
 
 #: Test-only: names a trigger file. While the file exists, the first worker to write the second
@@ -44,22 +43,7 @@ class ShardWorker:
 
     def _guarded(self) -> GuardedPool:
         if self._pool is None:
-            o = self.options
-            task = functools.partial(
-                _extract_task,
-                max_bytes=o.max_bytes,
-                read=o.read,
-                plain=o.plain,
-                filters=o.filters,
-                read_within=o.timeout * READ_SHARE,
-            )
-            self._pool = GuardedPool(
-                task,
-                workers=1,
-                timeout=o.timeout,
-                memory_mb=o.memory_mb,
-                warmup=functools.partial(_warmup, read=o.read),
-            )
+            self._pool = guarded_pool(self.options, workers=1)
         return self._pool
 
     def run(self, shard: Shard, directory: str) -> dict[str, Any]:
